@@ -1,0 +1,62 @@
+// Reads a model and the files it imports (each once, paths relative to the importer).
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import type { Decl } from '../parse/ast.ts';
+import { diag, type Diagnostic } from '../parse/diagnostic.ts';
+import { parse } from '../parse/parser.ts';
+import { sourceFile, type SourceFile } from '../parse/source.ts';
+
+export interface LoadedProgram {
+  readonly mainFile: SourceFile;
+  readonly decls: Decl[]; // every file's declarations, imports expanded in place
+  readonly files: SourceFile[];
+}
+
+/** `readText` is injectable so tests can load models from memory. */
+export type ReadText = (absPath: string) => string;
+
+export function loadProgram(
+  path: string,
+  readText: ReadText = (p) => readFileSync(p, 'utf8'),
+): { program?: LoadedProgram; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const files: SourceFile[] = [];
+  const decls: Decl[] = [];
+
+  const load = (displayPath: string, absPath: string, isMain: boolean): SourceFile | undefined => {
+    seen.add(absPath);
+    let text: string;
+    try {
+      text = readText(absPath);
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+      diagnostics.push(diag('io', `cannot read ${displayPath}: ${reason}`));
+      return undefined;
+    }
+    const file = sourceFile(displayPath, text);
+    files.push(file);
+    const parsed = parse(file);
+    diagnostics.push(...parsed.diagnostics);
+    for (const d of parsed.program.decls) {
+      if (d.kind === 'import') {
+        const target = resolve(dirname(absPath), d.path);
+        if (seen.has(target)) continue;
+        const shown = relative(process.cwd(), target) || target;
+        const before = diagnostics.length;
+        const imported = load(shown.startsWith('..') ? target : shown, target, false);
+        if (!imported && diagnostics.length > before) {
+          const last = diagnostics.pop()!;
+          diagnostics.push({ ...last, span: d.span });
+        }
+      } else if (d.kind === 'model' && !isMain) {
+        continue; // a library file may name itself; only the main file names the model
+      } else decls.push(d);
+    }
+    return file;
+  };
+
+  const mainFile = load(path, resolve(path), true);
+  if (!mainFile) return { diagnostics };
+  return { program: { mainFile, decls, files }, diagnostics };
+}
