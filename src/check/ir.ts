@@ -173,3 +173,7 @@ export function showValue(t: Type, v: number): string {
   if (t.kind === 'enum') return t.members[v] ?? String(v);
   return String(v);
 }
+
+export function assertNeverStmt(x: never): never {
+  throw new Error(`unexpected statement: ${JSON.stringify((x as { kind?: string }).kind)}`);
+}

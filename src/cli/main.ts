@@ -1,1 +1,70 @@
-export async function main(argv: string[]): Promise<number> { console.log("ok", argv.length); return 0; }
+// Command-line wiring only: commander parses, the command modules do the work.
+import { Command, CommanderError, Option } from 'commander';
+import { checkCommand, EXIT, type CheckFlags } from './check-command.ts';
+import { compileCommand } from './compile-command.ts';
+import { OptionError } from './options.ts';
+import { colorFor, VERSION } from './output.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.pass;
+  const program = new Command('mmucheck')
+    .description('Exhaustive model checker for the concurrency protocols of memory-management code')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run mmucheck help for usage)');
+
+  program
+    .command('check')
+    .description('explore every reachable state; report the verdict, the numbers and the shortest counterexample')
+    .argument('<model>', 'the .mmu model file')
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+    .option('--workers <N>', 'worker threads (default: all cores; this version uses 1)')
+    .option('--memory <model>', 'memory model: sc (tso is planned)', 'sc')
+    .option('--no-deadlock', 'do not report deadlocks')
+    .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
+    .option('--max-states <N>', 'stop after N distinct states (exit 3)')
+    .option('--max-depth <N>', 'do not explore beyond depth N (exit 3 if states lie deeper)')
+    .option('--time-limit <SECONDS>', 'stop after this many seconds (exit 3)')
+    .option('--memory-limit <SIZE>', 'stop when the process uses more memory, e.g. 8G (exit 3)')
+    .addOption(new Option('--trace <format>', 'counterexample format: table (default on a terminal) or text'))
+    .option('--trace-out <FILE>', 'write the counterexample to FILE')
+    .option('--force', 'allow --trace-out to overwrite an existing file')
+    .option('--json', 'print one JSON summary on stdout')
+    .option('--quiet', 'no progress, no counterexample on the terminal')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .action(async (model: string, flags: CheckFlags) => {
+      code = await checkCommand(model, flags);
+    });
+
+  program
+    .command('compile')
+    .description('show what a model compiles to: the automata (ir, dot) or the generated code (js)')
+    .argument('<model>', 'the .mmu model file')
+    .option('--emit <what>', 'ir, js or dot', 'ir')
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .action((model: string, flags: { emit?: string; const: string[]; color?: boolean }) => {
+      code = compileCommand(model, flags);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.pass;
+      return EXIT.input;
+    }
+    if (e instanceof OptionError) {
+      process.stderr.write(renderDiagnostics([e.diagnostic], colorFor(process.stderr, undefined)) + '\n');
+      return EXIT.input;
+    }
+    throw e;
+  }
+  return code;
+}

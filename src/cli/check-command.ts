@@ -1,0 +1,131 @@
+// `mmucheck check MODEL.mmu`: explore, print the verdict, the numbers and the counterexample.
+import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { instantiate } from '../compile/system.ts';
+import { explore, ModelRuntimeError, type Progress } from '../explore/bfs.ts';
+import { replay } from '../explore/replay.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
+import { formatBytes, headline, numbersBlock, summaryObject, verdictLine, type CheckRun } from '../report/summary.ts';
+import { formatTrace, type TraceFormat } from '../report/trace.ts';
+import { colorFor, VERSION } from './output.ts';
+import { constAssignments, failOption, oneOf, positiveInt, seconds, size } from './options.ts';
+import { buildSystem } from './pipeline.ts';
+
+export interface CheckFlags {
+  const: string[];
+  workers?: string;
+  memory?: string;
+  deadlock: boolean;
+  invariant: string[];
+  maxStates?: string;
+  maxDepth?: string;
+  timeLimit?: string;
+  memoryLimit?: string;
+  trace?: string;
+  traceOut?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export const EXIT = { pass: 0, violation: 1, input: 2, incomplete: 3, interrupted: 130 } as const;
+
+export async function checkCommand(path: string, flags: CheckFlags): Promise<number> {
+  const out = process.stdout;
+  const err = process.stderr;
+  const color = colorFor(out, flags.color);
+  const errColor = colorFor(err, flags.color);
+
+  const overrides = constAssignments(flags.const);
+  const requestedWorkers = positiveInt('--workers', flags.workers) ?? availableParallelism();
+  const memory = oneOf('--memory', flags.memory, ['sc', 'tso'] as const) ?? 'sc';
+  if (memory === 'tso') failOption('--memory tso is not implemented yet; only sc is available in this version');
+  const traceFormat: TraceFormat = oneOf('--trace', flags.trace, ['table', 'text'] as const) ?? (out.isTTY ? 'table' : 'text');
+  const limits = {
+    maxStates: positiveInt('--max-states', flags.maxStates),
+    maxDepth: positiveInt('--max-depth', flags.maxDepth, 0),
+    timeLimitMs: (seconds('--time-limit', flags.timeLimit) ?? 0) * 1000 || undefined,
+    memoryLimitBytes: size('--memory-limit', flags.memoryLimit),
+  };
+  if (flags.traceOut && existsSync(flags.traceOut) && !flags.force)
+    failOption(`--trace-out: ${flags.traceOut} already exists; pass --force to overwrite it`);
+
+  const built = buildSystem(path, overrides, flags.invariant.length ? flags.invariant : undefined);
+  if (!built.system) {
+    err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');
+    return EXIT.input;
+  }
+  const system = built.system;
+  const workers = 1; // the parallel engine is not built yet: every run uses one worker
+  if (requestedWorkers > 1 && !flags.quiet && !flags.json && flags.workers !== undefined)
+    err.write(`mmucheck: note: --workers ${requestedWorkers} requested; this version explores with 1 worker\n`);
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C does not wait
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const progress = !flags.quiet && !flags.json ? progressPrinter(err) : undefined;
+  let result;
+  try {
+    result = await explore(system, instantiate(system), {
+      deadlock: flags.deadlock,
+      ...limits,
+      onProgress: progress?.update,
+      progressIntervalMs: err.isTTY ? 250 : 5000,
+      shouldStop: () => interrupted,
+    });
+  } catch (e) {
+    if (e instanceof ModelRuntimeError) {
+      err.write(`mmucheck: ${errColor.red.bold('error:')} ${e.message}\n`);
+      return EXIT.input;
+    }
+    throw e;
+  } finally {
+    progress?.clear();
+    process.off('SIGINT', onSigint);
+  }
+
+  const run: CheckRun = { version: VERSION, system, memory: 'sc', workers, result };
+  let traceText: string | undefined;
+  let plainTrace: string | undefined;
+  if (result.violation) {
+    const trace = replay(system, instantiate(system), result.violation);
+    traceText = formatTrace(system, trace, result.violation, traceFormat, flags.json ? errColor : color);
+    plainTrace = formatTrace(system, trace, result.violation, traceFormat, colorFor(out, false));
+  }
+  if (flags.traceOut && plainTrace !== undefined) writeFileSync(flags.traceOut, plainTrace + '\n');
+
+  if (flags.json) {
+    out.write(JSON.stringify(summaryObject(run)) + '\n');
+    if (traceText && !flags.traceOut && !flags.quiet) err.write(traceText + '\n');
+  } else {
+    const lines = [headline(run), verdictLine(run, color)];
+    if (traceText && !flags.quiet) lines.push('', traceText, '');
+    lines.push(numbersBlock(run));
+    if (flags.traceOut && plainTrace !== undefined) lines.push(`  counterexample written to ${flags.traceOut}`);
+    out.write(lines.join('\n') + '\n');
+  }
+  if (result.verdict === 'violation') return EXIT.violation;
+  if (result.verdict === 'incomplete') return result.stopReason === 'interrupted' ? EXIT.interrupted : EXIT.incomplete;
+  return EXIT.pass;
+}
+
+function progressPrinter(err: NodeJS.WriteStream) {
+  let shown = false;
+  return {
+    update(p: Progress) {
+      const rate = Math.round(p.states / Math.max(p.elapsedMs / 1000, 0.001)).toLocaleString('en-US');
+      const line = `depth ${p.depth}, ${p.states.toLocaleString('en-US')} states, ${rate} states/s, frontier ${p.frontier.toLocaleString('en-US')}, memory ${formatBytes(p.memoryBytes)}`;
+      if (err.isTTY) {
+        err.write(`\r\x1b[K${line}`);
+        shown = true;
+      } else err.write(`mmucheck: ${line}\n`);
+    },
+    clear() {
+      if (shown) err.write('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,284 @@
+// Assembles a checked model into a TransitionSystem: the state layout, the initial state,
+// the per-instance automata, and the generated source of the successor, invariant and
+// valid-end functions. A TransitionSystem is plain data; `instantiate` turns its source into
+// functions (in the main thread or in a worker).
+import * as I from '../check/ir.ts';
+import { diag, type Diagnostic } from '../parse/diagnostic.ts';
+import { lineCol, type Span } from '../parse/source.ts';
+import { buildAutomaton, type Automaton, type Edge } from './automaton.ts';
+import { bounds, emitExpr, type ExprContext, type Tables } from './emit-expr.ts';
+import { atomicFrame, emitStmt, emitStore, forks } from './emit-step.ts';
+import { buildLayout, flattenValue, type StateLayout } from './layout.ts';
+
+/** What a step of the automaton was, for traces. */
+export interface ActionInfo {
+  readonly instance: number;
+  readonly text: string; // the statement as written (first line)
+  readonly span: Span;
+  readonly outcome?: 'true' | 'false'; // for the two outcomes of a condition
+}
+
+export interface CompileOptions {
+  /** Only these invariants (all when undefined). */
+  readonly invariants?: readonly string[];
+}
+
+export interface TransitionSystem {
+  readonly model: I.CheckedModel;
+  readonly layout: StateLayout;
+  readonly automata: readonly Automaton[]; // per instance
+  readonly initial: Int32Array;
+  readonly actions: readonly ActionInfo[];
+  readonly invariantNames: readonly string[];
+  /** Generated JS: the body of `function ($T)` returning `{ successors, invariants, validEnd, signal }`. */
+  readonly source: string;
+  readonly tables: readonly (Uint8Array | Int32Array)[];
+}
+
+export function compile(model: I.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const layout = buildLayout(model);
+  const automata: Automaton[] = [];
+  for (const inst of layout.instances) {
+    const r = buildAutomaton(model.processes[inst.process], inst.param);
+    diagnostics.push(...r.diagnostics);
+    if (r.automaton) automata.push(r.automaton);
+  }
+  // Each looping body is reported once, not once per instance.
+  const unique = dedupe(diagnostics);
+  if (unique.length) return { diagnostics: unique };
+
+  const selected = options.invariants ?? model.invariants.map((i) => i.name);
+  const invariants = model.invariants.filter((i) => selected.includes(i.name));
+
+  const tables: (Uint8Array | Int32Array)[] = [];
+  const messages: string[] = [];
+  const tableApi: Tables = {
+    table(values) {
+      tables.push(values);
+      return `T${tables.length - 1}`;
+    },
+    message(text) {
+      messages.push(text);
+      return `M[${messages.length - 1}]`;
+    },
+  };
+  const labelCache = new Map<string, Uint8Array>();
+  const labelTable = (instance: number, label: string): Uint8Array => {
+    const key = `${instance}:${label}`;
+    let t = labelCache.get(key);
+    if (!t) {
+      const a = automata[instance];
+      t = new Uint8Array(a.nodes.length);
+      for (const n of a.nodes) if (n.labels.includes(label)) t[n.id] = 1;
+      labelCache.set(key, t);
+    }
+    return t;
+  };
+  const ctxFor = (instance: number | null, env: readonly (number | undefined)[], arr: string, base: string): ExprContext => ({
+    arr,
+    base,
+    layout,
+    model,
+    instance,
+    env,
+    tables: tableApi,
+    labelTable,
+    terminalPc: (i) => automata[i].terminal,
+  });
+
+  const W = layout.width;
+  const actions: ActionInfo[] = [];
+  const body: string[] = [];
+  const alloc = `if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; } o = n * ${W}; for (let j = 0; j < ${W}; j++) ob[o + j] = s[so + j];`;
+  const commit = (pcSlot: number, next: number, action: number) => `ob[o + ${pcSlot}] = ${next}; eb[n++] = ${action};`;
+
+  layout.instances.forEach((inst, ii) => {
+    const a = automata[ii];
+    const cases: string[] = [];
+    for (const node of a.nodes) {
+      if (node.edges.length === 0) continue;
+      const code = node.edges.map((e) => emitEdge(e, ii, inst.pcSlot)).join('\n');
+      cases.push(`case ${node.id}: {\n${code}\nbreak;\n}`);
+    }
+    if (cases.length) body.push(`// ${inst.name}\nswitch (s[so + ${inst.pcSlot}]) {\n${cases.join('\n')}\n}`);
+  });
+
+  function action(instance: number, span: Span, outcome?: 'true' | 'false'): number {
+    const text = span.file.text.slice(span.start, span.end).split('\n')[0].trim();
+    actions.push({ instance, text, span, outcome });
+    return actions.length - 1;
+  }
+
+  function emitEdge(e: Edge, ii: number, pcSlot: number): string {
+    const onS = ctxFor(ii, e.env, 's', 'so');
+    const onOut = ctxFor(ii, e.env, 'ob', 'o');
+    switch (e.kind) {
+      case 'cond': {
+        const t = action(ii, e.stmt.span, 'true');
+        const f = action(ii, e.stmt.span, 'false');
+        return `A = ${t}; if (${emitExpr(e.stmt.cond, onS)}) { ${alloc} ${commit(pcSlot, e.then, t)} } else { A = ${f}; ${alloc} ${commit(pcSlot, e.else, f)} }`;
+      }
+      case 'step': {
+        const id = action(ii, e.stmt.span);
+        const s = e.stmt;
+        switch (s.kind) {
+          case 'await':
+            return `A = ${id}; if (${emitExpr(s.cond, onS)}) { ${alloc} ${commit(pcSlot, e.next, id)} }`;
+          case 'skip':
+            return `A = ${id}; ${alloc} ${commit(pcSlot, e.next, id)}`;
+          case 'any': {
+            const [lo, hi] = bounds(s.over);
+            return `A = ${id}; for (let c = ${lo}; c <= ${hi}; c++) { ${alloc} ${emitStore(s.target, 'c', onOut)} ${commit(pcSlot, e.next, id)} }`;
+          }
+          default:
+            return `A = ${id}; ${alloc} ${emitStmt(s, onOut, atomicFrame('X'))} ${commit(pcSlot, e.next, id)}`;
+        }
+      }
+      case 'atomic': {
+        const id = action(ii, e.stmt.span);
+        const blk = `B${id}`;
+        const run = `let ok = 0; $ops = 0; ${blk}: { ${emitStmt(e.stmt, onOut, atomicFrame(blk))}\n ok = 1; } if (ok) { ${commit(pcSlot, e.next, id)} }`;
+        if (!forks(e.stmt.body)) return `A = ${id}; { ${alloc} ${run} }`;
+        return `A = ${id}; $cl = 0; for (;;) { $cp = 0; ${alloc} ${run} $cl = $cp; while ($cl > 0 && $ch[$cl - 1] === $ar[$cl - 1] - 1) $cl--; if ($cl === 0) break; $ch[$cl - 1]++; }`;
+      }
+    }
+  }
+
+  const invCode = invariants
+    .map((inv, k) => `if (!(${emitExpr(inv.expr, ctxFor(null, [], 's', 'so'))})) return ${k};`)
+    .join('\n');
+  const ends = layout.instances
+    .map((inst, ii) => {
+      if (model.processes[inst.process].background) return null;
+      const a = automata[ii];
+      const t = new Uint8Array(a.nodes.length);
+      for (const n of a.nodes) if (n.terminal || n.labels.some((l) => l.startsWith('end'))) t[n.id] = 1;
+      return `${tableApi.table(t)}[s[so + ${inst.pcSlot}]] === 1`;
+    })
+    .filter((x) => x !== null);
+
+  const source = [
+    ...tables.map((_, i) => `const T${i} = $T[${i}];`),
+    `const M = $M;`,
+    PRELUDE,
+    `function successors(s, so, out) {`,
+    `  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;`,
+    `  try {`,
+    body.join('\n'),
+    `  } catch (x) {`,
+    `    if (x !== $V) throw x;`,
+    `    out.count = n; out.failedAction = A; return -1;`,
+    `  }`,
+    `  out.count = n; return n;`,
+    `}`,
+    `function invariants(s, so) {`,
+    `  try {`,
+    invCode,
+    `  } catch (x) { if (x !== $V) throw x; return -2; }`,
+    `  return -1;`,
+    `}`,
+    `function validEnd(s, so) { return ${ends.length ? ends.join(' && ') : 'true'}; }`,
+    `return { successors, invariants, validEnd, signal: $V };`,
+  ].join('\n');
+
+  const init: number[] = [];
+  for (const g of model.globals) flattenValue(g.init, init);
+  const initial = new Int32Array(W);
+  initial.set(init, 0);
+  layout.instances.forEach((inst) => {
+    initial[inst.pcSlot] = 0;
+    const p = model.processes[inst.process];
+    p.locals.forEach((l, li) => {
+      const vals: number[] = [];
+      flattenValue(l.init, vals);
+      initial.set(vals, inst.localSlots[li]);
+    });
+  });
+
+  return {
+    system: {
+      model,
+      layout,
+      automata,
+      initial,
+      actions,
+      invariantNames: invariants.map((i) => i.name),
+      source: source.replace('const M = $M;', `const M = ${JSON.stringify(messages)};`),
+      tables,
+    },
+    diagnostics: [],
+  };
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.message}@${d.span?.start}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// Helpers shared by every generated function. A violation is signalled by throwing $V, a
+// single preallocated object, so the common path pays nothing.
+const PRELUDE = `
+const $V = { kind: '', message: '' };
+function $viol(kind, message) { $V.kind = kind; $V.message = message; throw $V; }
+function $ix(v, lo, hi, what) { if (v < lo || v > hi) $viol('range', 'index ' + v + ' of ' + what + ' is outside ' + lo + '..' + hi); return v - lo; }
+function $st(v, lo, hi, what) { if (v < lo || v > hi) $viol('range', what.replace('%v', String(v))); return v; }
+function $div(a, b, what) { if (b === 0) $viol('division', 'division by zero in ' + what); return Math.trunc(a / b); }
+function $mod(a, b, what) { if (b === 0) $viol('division', 'modulo by zero in ' + what); return a % b; }
+const $ch = new Int32Array(1 << 16), $ar = new Int32Array(1 << 16);
+let $cp = 0, $cl = 0, $ops = 0;
+function $choose(k) {
+  if ($cp < $cl) return $ch[$cp++];
+  if ($cp >= $ch.length) throw new Error('an atomic block made more than 65536 choices');
+  $ch[$cp] = 0; $ar[$cp] = k; $cp++; return 0;
+}
+function $tick(k) { $ops += k; if ($ops > 100000) throw new AtomicTooLong(); }
+class AtomicTooLong extends Error { constructor() { super('an atomic block ran more than 100,000 statements'); this.name = 'AtomicTooLong'; } }
+`;
+
+export interface Kernel {
+  successors(s: Int32Array, so: number, out: SuccessorBuffer): number;
+  invariants(s: Int32Array, so: number): number;
+  validEnd(s: Int32Array, so: number): boolean;
+  readonly signal: { kind: string; message: string };
+}
+
+/** Where `successors` writes: states back to back, and the action that made each. */
+export class SuccessorBuffer {
+  buf: Int32Array;
+  actions: Int32Array;
+  capacity: number;
+  count = 0;
+  failedAction = -1;
+  constructor(readonly width: number, capacity = 64) {
+    this.capacity = capacity;
+    this.buf = new Int32Array(capacity * width);
+    this.actions = new Int32Array(capacity);
+  }
+  grow(): void {
+    const buf = new Int32Array(this.buf.length * 2);
+    buf.set(this.buf);
+    const actions = new Int32Array(this.capacity * 2);
+    actions.set(this.actions);
+    this.buf = buf;
+    this.actions = actions;
+    this.capacity *= 2;
+  }
+}
+
+export function instantiate(system: Pick<TransitionSystem, 'source' | 'tables'>): Kernel {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const make = new Function('$T', system.source) as (t: readonly (Uint8Array | Int32Array)[]) => Kernel;
+  return make(system.tables);
+}
+
+export function actionLine(a: ActionInfo): number {
+  return lineCol(a.span.file, a.span.start).line;
+}
+
+export const _internal = { diag };

@@ -1,0 +1,103 @@
+// 64-bit state fingerprints as two independent 32-bit hashes (murmur3-style mixing), and an
+// open-addressing set of them. The pair (0, 0) marks an empty slot, so a state whose hash is
+// (0, 0) is stored as (0, 1).
+
+export function hashState(s: Int32Array, off: number, width: number, seed: number): number {
+  let h = seed | 0;
+  for (let i = 0; i < width; i++) {
+    let k = Math.imul(s[off + i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= width;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+export const SEED_A = 0x9747b28c;
+export const SEED_B = 0x2f6b1d35;
+
+export class FingerprintSet {
+  private table: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacityLog2 = 16) {
+    this.table = new Int32Array(2 << capacityLog2);
+    this.mask = (1 << capacityLog2) - 1;
+  }
+
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  /** Inserts the fingerprint; true when it was not there before. */
+  insert(a: number, b: number): boolean {
+    if (a === 0 && b === 0) b = 1;
+    if (this.size * 4 >= (this.mask + 1) * 3) this.grow();
+    const t = this.table;
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const x = t[2 * i];
+      const y = t[2 * i + 1];
+      if (x === 0 && y === 0) {
+        t[2 * i] = a;
+        t[2 * i + 1] = b;
+        this.size++;
+        return true;
+      }
+      if (x === a && y === b) return false;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  has(a: number, b: number): boolean {
+    if (a === 0 && b === 0) b = 1;
+    const t = this.table;
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const x = t[2 * i];
+      const y = t[2 * i + 1];
+      if (x === 0 && y === 0) return false;
+      if (x === a && y === b) return true;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    this.size = 0;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] !== 0 || old[i + 1] !== 0) this.insert(old[i], old[i + 1]);
+    }
+  }
+}
+
+/** An append-only Int32 array that doubles when full. */
+export class IntLog {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1 << 16) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}

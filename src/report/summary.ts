@@ -1,0 +1,102 @@
+// The verdict and the numbers of a check, for people (text) and for machines (--json).
+import type { ChalkInstance } from 'chalk';
+import * as I from '../check/ir.ts';
+import type { TransitionSystem } from '../compile/system.ts';
+import type { ExploreResult } from '../explore/bfs.ts';
+import { describeProperty } from './trace.ts';
+
+export interface CheckRun {
+  readonly version: string;
+  readonly system: TransitionSystem;
+  readonly memory: 'sc';
+  readonly workers: number;
+  readonly result: ExploreResult;
+}
+
+/** n·(g−n)/2^64, as TLC estimates it: n distinct states, g states generated. */
+export function collisionProbability(states: number, transitions: number): number {
+  const g = transitions + 1;
+  return (states * Math.max(0, g - states)) / 2 ** 64;
+}
+
+export function constantsObject(model: I.CheckedModel): Record<string, number | boolean | string> {
+  const out: Record<string, number | boolean | string> = {};
+  for (const c of model.constants) {
+    out[c.name] = c.type.kind === 'bool' ? c.value !== 0 : c.type.kind === 'enum' ? c.type.members[c.value] : c.value;
+  }
+  return out;
+}
+
+export function statesPerSecond(r: ExploreResult): number {
+  return Math.round(r.states / Math.max(r.durationMs / 1000, 0.001));
+}
+
+export function summaryObject(run: CheckRun): Record<string, unknown> {
+  const r = run.result;
+  return {
+    tool: 'mmucheck',
+    version: run.version,
+    model: run.system.model.name,
+    file: run.system.model.mainFile.path,
+    constants: constantsObject(run.system.model),
+    memory: run.memory,
+    workers: run.workers,
+    verdict: r.verdict,
+    stopReason: r.stopReason,
+    violation: r.violation
+      ? { kind: r.violation.kind, property: r.violation.property, depth: r.violation.depth, message: r.violation.message }
+      : null,
+    states: r.states,
+    transitions: r.transitions,
+    maxDepth: r.maxDepth,
+    durationMs: r.durationMs,
+    statesPerSecond: statesPerSecond(r),
+    peakMemoryBytes: r.peakMemoryBytes,
+    collisionProbability: collisionProbability(r.states, r.transitions),
+  };
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+export function formatBytes(b: number): string {
+  if (b >= 1 << 30) return `${(b / (1 << 30)).toFixed(1)} GiB`;
+  if (b >= 1 << 20) return `${(b / (1 << 20)).toFixed(1)} MiB`;
+  return `${(b / 1024).toFixed(1)} KiB`;
+}
+
+export function headline(run: CheckRun): string {
+  const m = run.system.model;
+  const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
+  const w = `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
+  return `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, memory ${run.memory}, ${w}`;
+}
+
+export function verdictLine(run: CheckRun, color: ChalkInstance): string {
+  const r = run.result;
+  if (r.verdict === 'violation') {
+    const v = r.violation!;
+    return color.red.bold(`violation: ${describeProperty(v)}, found at depth ${v.depth}`);
+  }
+  if (r.verdict === 'incomplete') {
+    const why: Record<string, string> = {
+      'max-states': 'the state limit (--max-states) was reached',
+      'max-depth': 'the depth limit (--max-depth) was reached',
+      'time-limit': 'the time limit (--time-limit) was reached',
+      'memory-limit': 'the memory limit (--memory-limit) was reached',
+      interrupted: 'interrupted',
+    };
+    return color.yellow.bold(`incomplete: ${why[r.stopReason ?? 'interrupted']}; no violation found in the states explored`);
+  }
+  const invs = run.system.invariantNames.length;
+  return color.green.bold(`pass: ${invs} invariant${invs === 1 ? '' : 's'} and every assertion hold on all reachable states`);
+}
+
+export function numbersBlock(run: CheckRun): string {
+  const r = run.result;
+  const p = collisionProbability(r.states, r.transitions);
+  return [
+    `  ${n(r.states)} distinct states, ${n(r.transitions)} transitions, max depth ${r.maxDepth}`,
+    `  ${(r.durationMs / 1000).toFixed(2)} s, ${n(statesPerSecond(r))} states/s, peak memory ${formatBytes(r.peakMemoryBytes)}`,
+    `  fingerprint collision probability ${p === 0 ? '0' : p.toExponential(1)} (64-bit fingerprints)`,
+  ].join('\n');
+}

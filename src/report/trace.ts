@@ -1,0 +1,146 @@
+// Counterexamples as people read them: `table` gives each process instance a column, one
+// step per row, with the statement as written, its line, and what the step changed; `text`
+// lists each step with its full state diff.
+import type { ChalkInstance } from 'chalk';
+import * as I from '../check/ir.ts';
+import { actionLine, type TransitionSystem } from '../compile/system.ts';
+import type { FoundViolation } from '../explore/bfs.ts';
+import type { Trace } from '../explore/replay.ts';
+
+export type TraceFormat = 'table' | 'text';
+
+/** The value of every slot except program counters, as `name=value` strings. */
+function slotValue(system: TransitionSystem, state: Int32Array, slot: number): string {
+  const s = system.layout.slotNames[slot];
+  return s.type ? I.showValue(s.type, state[slot]) : String(state[slot]);
+}
+
+interface Change {
+  readonly name: string; // full name, e.g. fault[0].old
+  readonly short: string; // name without the owner's prefix
+  readonly owner: number | null;
+  readonly value: string;
+}
+
+function changes(system: TransitionSystem, before: Int32Array, after: Int32Array): Change[] {
+  const out: Change[] = [];
+  system.layout.slotNames.forEach((s, slot) => {
+    if (!s.type || before[slot] === after[slot]) return;
+    const owner = s.owner;
+    const prefix = owner === null ? '' : `${system.layout.instances[owner].name}.`;
+    out.push({ name: s.name, short: s.name.slice(prefix.length), owner, value: slotValue(system, after, slot) });
+  });
+  return out;
+}
+
+export function describeProperty(v: FoundViolation): string {
+  switch (v.kind) {
+    case 'invariant':
+      return `invariant ${v.property}`;
+    case 'assert':
+      return `assert "${v.property}"`;
+    case 'deadlock':
+      return 'deadlock';
+    default:
+      return `${v.kind} violation`;
+  }
+}
+
+function stepText(system: TransitionSystem, action: number): string {
+  const a = system.actions[action];
+  const text = a.outcome ? `${a.text.replace(/\s*\{$/, '')} [${a.outcome}]` : a.text.replace(/\s*\{$/, ' {…}');
+  return text;
+}
+
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : s.slice(0, n - 1) + '…';
+}
+
+export function formatTrace(
+  system: TransitionSystem,
+  trace: Trace,
+  violation: FoundViolation,
+  format: TraceFormat,
+  color: ChalkInstance,
+): string {
+  return format === 'table' ? table(system, trace, violation, color) : text(system, trace, violation, color);
+}
+
+function table(system: TransitionSystem, trace: Trace, v: FoundViolation, color: ChalkInstance): string {
+  const acting = [...new Set(trace.steps.map((s) => system.actions[s.action].instance))].sort((a, b) => a - b);
+  const cols = acting.length ? acting : [];
+  const width = 44;
+  const rows: string[][] = [];
+  let prev = trace.initial;
+  trace.steps.forEach((step, k) => {
+    const a = system.actions[step.action];
+    const cells = cols.map((c) => (c === a.instance ? clip(`${actionLine(a)}: ${stepText(system, step.action)}`, width) : ''));
+    let effect: string;
+    if (step.state) {
+      effect = changes(system, prev, step.state)
+        .map((c) => `${c.owner === a.instance ? c.short : c.name}=${c.value}`)
+        .join(' ');
+      prev = step.state;
+    } else {
+      effect = `✗ ${v.message}`;
+    }
+    rows.push([String(k + 1), ...cells, effect]);
+  });
+  const header = ['#', ...cols.map((c) => system.layout.instances[c].name), 'changes'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) =>
+    r
+      .map((cell, i) => (i === 0 ? cell.padStart(widths[0]) : i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const lines = [color.bold(fmt(header)), ...rows.map(fmt)];
+  lines.push(closing(system, trace, v));
+  return lines.join('\n');
+}
+
+function closing(system: TransitionSystem, trace: Trace, v: FoundViolation): string {
+  const last = trace.steps.length ? trace.steps[trace.steps.length - 1].state : trace.initial;
+  switch (v.kind) {
+    case 'invariant': {
+      const inv = system.model.invariants.find((i) => i.name === v.property)!;
+      const src = inv.expr.span.file.text.slice(inv.expr.span.start, inv.expr.span.end);
+      return `violated: invariant ${v.property} (${src}) is false after step ${trace.steps.length}`;
+    }
+    case 'deadlock': {
+      const blocked = system.layout.instances
+        .map((inst, i) => ({ inst, i }))
+        .filter(({ inst, i }) => !system.model.processes[inst.process].background && last && last[inst.pcSlot] !== system.automata[i].terminal)
+        .map(({ inst, i }) => {
+          const node = system.automata[i].nodes[last![inst.pcSlot]];
+          const e = node.edges[0];
+          const where = e ? `line ${e.stmt.span.file.text.slice(0, e.stmt.span.start).split('\n').length}` : 'its end';
+          return `${inst.name} (at ${where})`;
+        });
+      return `violated: deadlock after step ${trace.steps.length}: no step is enabled; blocked: ${blocked.join(', ')}`;
+    }
+    case 'assert':
+      return `violated: assert "${v.property}" fails at step ${trace.steps.length}`;
+    default:
+      return `violated: ${v.kind}: ${v.message} (step ${trace.steps.length})`;
+  }
+}
+
+function text(system: TransitionSystem, trace: Trace, v: FoundViolation, color: ChalkInstance): string {
+  const lines: string[] = [color.bold('initial state:')];
+  const init = trace.initial;
+  system.layout.slotNames.forEach((s, slot) => {
+    if (s.type) lines.push(`    ${s.name} = ${slotValue(system, init, slot)}`);
+  });
+  let prev = init;
+  trace.steps.forEach((step, k) => {
+    const a = system.actions[step.action];
+    const inst = system.layout.instances[a.instance].name;
+    lines.push(color.bold(`step ${k + 1}: ${inst}, line ${actionLine(a)}: ${stepText(system, step.action)}`));
+    if (step.state) {
+      for (const c of changes(system, prev, step.state)) lines.push(`    ${c.name} = ${c.value}`);
+      prev = step.state;
+    } else lines.push(`    ✗ ${v.message}`);
+  });
+  lines.push(closing(system, trace, v));
+  return lines.join('\n');
+}
