@@ -511,7 +511,10 @@ export class BodyChecker {
       case '==':
       case '!=':
         if (!I.isScalar(left.type)) fail(`'${e.op}' compares scalars, not ${I.showType(left.type)}`, e.left.span);
-        this.assignable(left.type, right.type, e.right.span);
+        if (!I.isScalar(right.type) || I.showType(left.type) !== I.showType(right.type)) {
+          const sameKind = left.type.kind === 'int' && right.type.kind === 'int';
+          if (!sameKind) fail(`'${e.op}' compares values of one type, not ${I.showType(left.type)} and ${I.showType(right.type)}`, e.span);
+        }
         return { kind: 'binary', op: e.op, left, right, type: BOOL, span };
       case '<':
       case '<=':

@@ -55,7 +55,9 @@ export class ModelChecker {
   ) {}
 
   report(d: Diagnostic): void {
-    this.diagnostics.push(d);
+    // A failing constant or type is met at every use; say it once.
+    const same = (x: Diagnostic) => x.message === d.message && x.span?.start === d.span?.start && x.span?.file === d.span?.file;
+    if (!this.diagnostics.some(same)) this.diagnostics.push(d);
   }
 
   /** Run `f`, turning a thrown diagnostic into a reported one. */

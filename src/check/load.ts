@@ -37,7 +37,9 @@ export function loadProgram(
     const file = sourceFile(displayPath, text);
     files.push(file);
     const parsed = parse(file);
-    diagnostics.push(...parsed.diagnostics);
+    // Lexical and syntax errors of one file, in the order they stand in it.
+    const own = [...parsed.diagnostics].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+    diagnostics.push(...own);
     for (const d of parsed.program.decls) {
       if (d.kind === 'import') {
         const target = resolve(dirname(absPath), d.path);

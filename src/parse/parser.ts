@@ -58,7 +58,12 @@ class Parser {
     return `'${t.text}'`;
   }
   private expect(text: string, what = `'${text}'`): Token {
-    if (!this.is(text)) this.fail(`expected ${what}, found ${this.describe(this.tok)}`);
+    if (!this.is(text)) {
+      // A missing ';' belongs at the end of what came before it, as in C compilers.
+      const prev = this.tokens[this.pos - 1];
+      const span = text === ';' && prev ? { file: prev.span.file, start: prev.span.end, end: prev.span.end + 1 } : this.tok.span;
+      this.fail(`expected ${what}, found ${this.describe(this.tok)}`, span);
+    }
     return this.next();
   }
   private ident(what = 'a name'): Ident {

@@ -1,0 +1,67 @@
+// What the golden files hold, computed in-process: diagnostics for broken models and
+// counterexamples for buggy variants. Paths are relative to the repository, and timings are
+// never part of the text. `npm run goldens` rewrites the files; the test compares.
+import { Chalk } from 'chalk';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { instantiate } from '../../src/compile/system.ts';
+import { buildSystem } from '../../src/cli/pipeline.ts';
+import { explore } from '../../src/explore/bfs.ts';
+import { replay } from '../../src/explore/replay.ts';
+import { renderDiagnostics } from '../../src/report/diagnostics.ts';
+import { formatTrace } from '../../src/report/trace.ts';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const plain = new Chalk({ level: 0 });
+
+export interface GoldenCase {
+  readonly name: string; // file name of the golden, relative to test/goldens
+  readonly produce: () => Promise<string>;
+}
+
+const DIAG_DIR = join(ROOT, 'test/goldens/diagnostics');
+
+function diagnosticsOf(model: string): string {
+  const prev = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const built = buildSystem(relative(ROOT, model), {});
+    if (built.system) return 'no diagnostics\n';
+    return renderDiagnostics(built.diagnostics, plain) + '\n';
+  } finally {
+    process.chdir(prev);
+  }
+}
+
+async function counterexample(model: string, consts: Record<string, string>, format: 'table' | 'text'): Promise<string> {
+  const prev = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const built = buildSystem(model, consts);
+    if (!built.system) return renderDiagnostics(built.diagnostics, plain) + '\n';
+    const sys = built.system;
+    const r = await explore(sys, instantiate(sys));
+    if (!r.violation) return `verdict ${r.verdict}\n`;
+    const trace = replay(sys, instantiate(sys), r.violation);
+    const head = `${model} ${Object.entries(consts).map(([k, v]) => `--const ${k}=${v}`).join(' ')}`.trim();
+    return `${head}\n${r.violation.kind} ${r.violation.property} at depth ${r.violation.depth}\n\n${formatTrace(sys, trace, r.violation, format, plain)}\n`;
+  } finally {
+    process.chdir(prev);
+  }
+}
+
+const TRACES: { name: string; model: string; consts: Record<string, string>; format: 'table' | 'text' }[] = [
+  { name: 'bbm-leaf-mini-plain.table.txt', model: 'models/examples/bbm-leaf-mini.mmu', consts: { BREAK: 'Plain' }, format: 'table' },
+  { name: 'bbm-leaf-mini-plain.text.txt', model: 'models/examples/bbm-leaf-mini.mmu', consts: { BREAK: 'Plain' }, format: 'text' },
+  { name: 'peterson-turnfirst.table.txt', model: 'models/examples/peterson.mmu', consts: { VARIANT: 'TurnFirst' }, format: 'table' },
+  { name: 'philosophers-naive.table.txt', model: 'models/examples/philosophers.mmu', consts: { ORDER: 'Naive' }, format: 'table' },
+];
+
+export function goldenCases(): GoldenCase[] {
+  const diags = readdirSync(DIAG_DIR)
+    .filter((f) => f.endsWith('.mmu'))
+    .sort()
+    .map((f) => ({ name: `diagnostics/${f.replace(/\.mmu$/, '.expected')}`, produce: async () => diagnosticsOf(join(DIAG_DIR, f)) }));
+  const traces = TRACES.map((t) => ({ name: `traces/${t.name}`, produce: () => counterexample(t.model, t.consts, t.format) }));
+  return [...diags, ...traces];
+}
