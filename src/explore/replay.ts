@@ -24,8 +24,10 @@ export function replay(system: TransitionSystem, kernel: Kernel, violation: Foun
   const moves = failing ? violation.path.length - 1 : violation.path.length;
   for (let k = 0; k < moves; k++) {
     const pos = violation.path[k];
-    const n = kernel.successors(state, 0, out);
-    if (n < 0 || pos >= n) throw new ReplayError(`replay diverged at step ${k + 1}: successor ${pos} of ${n}`);
+    // A step that fails after this successor was made does not take it away (as in bfs.ts).
+    const r = kernel.successors(state, 0, out);
+    const n = r < 0 ? out.count : r;
+    if (pos >= n) throw new ReplayError(`replay diverged at step ${k + 1}: successor ${pos} of ${n}`);
     state = out.buf.slice(pos * W, pos * W + W);
     steps.push({ action: out.actions[pos], state });
   }

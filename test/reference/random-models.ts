@@ -84,6 +84,7 @@ class Gen {
   hasSide = false;
   hasArr = false;
   xHi = 3;
+  xInit = 0;
   mode = 0;
   globals: Var[] = [];
   procs: ProcInfo[] = [];
@@ -116,7 +117,7 @@ class Gen {
     const xs = ['0', '1'];
     if (ctx.proc.param === 'pid') xs.push('i', '1 - i');
     if (ctx.forVar?.kind === 'int' || ctx.forVar?.kind === 'pid') xs.push(ctx.forVar.name);
-    if (!safeOnly) xs.push('x');
+    if (!safeOnly && this.r.chance(0.15)) xs.push('x');
     return xs;
   }
 
@@ -144,7 +145,7 @@ class Gen {
   private intExpr(ctx: Ctx, hi: number): string {
     const r = this.r;
     const a = (): string => this.intAtom(ctx);
-    if (r.chance(0.78)) {
+    if (r.chance(0.88)) {
       return r.weighted<() => string>([
         [3, () => String(r.int(hi + 1))],
         [3, () => `(${a()} + ${a()}) % ${hi + 1}`],
@@ -161,8 +162,9 @@ class Gen {
       [3, () => `${a()} + 1`],
       [3, () => `${a()} - 1`],
       [1, () => `${a()} * 2`],
-      [1, () => `${a()} / ${a()}`],
-      [1, () => `${a()} % ${a()}`],
+      // the divisor is always a variable: a constant zero divisor is not a run-time matter
+      [1, () => `${a()} / ${r.pick(this.ints(ctx)).name}`],
+      [1, () => `${a()} % ${r.pick(this.ints(ctx)).name}`],
       [1, () => String(hi + 1)],
       [1, () => `-${a()}`],
     ])();
@@ -208,6 +210,7 @@ class Gen {
       cs.push([4, () => `i ${r.pick(['==', '!='])} ${r.int(2)}`]);
       cs.push([1, () => `MODE + i > 1`]);
       cs.push([1, () => `(forall j: 0..1 :: j <= i)`]);
+      cs.push([1, () => `(count j: Pid :: j != i) == 1`]);
     }
     if (ctx.proc.param === 'side') cs.push([4, () => `s ${r.pick(['==', '!='])} ${r.pick(['Left', 'Right'])}`]);
     return r.weighted(cs)();
@@ -243,7 +246,7 @@ class Gen {
       }],
       [2, () => {
         const v = r.pick(ints);
-        const hi = r.chance(0.85) ? v.hi : v.hi + 1;
+        const hi = r.chance(0.92) ? v.hi : v.hi + 1;
         return `${v.name} = any(0..${hi});`;
       }],
       [1, () => 'skip;'],
@@ -256,7 +259,9 @@ class Gen {
           [2, () => `${res.name} = xchg(${v.name}, ${r.int(v.hi + 1)});`],
           [2, () => `${res.name} = cmpxchg(${v.name}, ${r.int(v.hi + 1)}, ${r.int(v.hi + 1)});`],
           [1, () => `cmpxchg(${v.name}, ${r.int(v.hi + 1)}, ${r.int(v.hi + 1)});`],
-          [2, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_add(${v.name}, 1);`],
+          [2, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_add(${v.name}, ${v.name} < ${v.hi} ? 1 : 0);`],
+          [2, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_sub(${v.name}, ${v.name} > 0 ? 1 : 0);`],
+          [1, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_add(${v.name}, 1);`],
           [1, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_sub(${v.name}, 1);`],
         ])();
       }],
@@ -307,7 +312,7 @@ class Gen {
     const r = this.r;
     const deep = ctx.depth >= 2;
     const choices: [number, () => string[]][] = [[10, () => [this.basic(ctx)]]];
-    if (!ctx.inAtomic) choices.push([1, () => [`${this.label()}: ${this.basic(ctx)}`]]);
+    if (!ctx.inAtomic) choices.push([3, () => [`${this.label()}: ${this.basic(ctx)}`]]);
     if (!ctx.inAtomic) choices.push([1, () => [r.pick(['smp_mb();', 'smp_wmb();', 'dsb();']), this.basic(ctx)]]);
     if (!deep) {
       const inner = (extra: Partial<Ctx> = {}): Ctx => ({ ...ctx, depth: ctx.depth + 1, ...extra });
@@ -393,7 +398,7 @@ class Gen {
     }
     if (p.counter) lines.push(`var ${p.counter}: 0..2;`);
     this.whileUsed = false;
-    const budget = this.procs.length >= 3 ? 2 : this.procs.length === 2 ? 3 : 4;
+    const budget = this.procs.length >= 3 ? 3 : this.procs.length === 2 ? 4 : 5;
     const shape = p.background ? 'loop' : r.weighted<string>([[3, 'straight'], [3, 'loop'], [2, 'loop-break']]);
     const nPre = r.range(0, Math.max(0, budget - 2));
     lines.push(...this.block(ctx, nPre));
@@ -426,7 +431,8 @@ class Gen {
     if (this.hasColor) head.push('enum Color { Red, Green, Blue }');
     const decls: string[] = [];
     const loc = (ghost: boolean) => (ghost ? 'ghost ' : 'shared');
-    decls.push(`${loc(r.chance(0.2))} x: 0..${this.xHi} = ${r.int(this.xHi + 1)};`);
+    this.xInit = r.int(this.xHi + 1);
+    decls.push(`${loc(r.chance(0.2))} x: 0..${this.xHi} = ${this.xInit};`);
     this.globals.push({ kind: 'int', name: 'x', hi: this.xHi, lvalue: true });
     if (r.chance(0.5)) {
       decls.push(`${loc(r.chance(0.3))} y: 0..2;`);
@@ -493,23 +499,23 @@ class Gen {
       p.param === 'none' ? p.name : `${p.name}[${p.param === 'pid' ? k : k === 0 ? 'Left' : k === 1 ? 'Right' : k}]`;
     const cs: [number, () => string][] = [
       [1, () => `x <= ${this.xHi}`],
-      [2, () => `x != ${r.int(this.xHi + 1)}`],
+      [2, () => `x != ${(this.xInit + 1 + r.int(this.xHi)) % (this.xHi + 1)}`],
     ];
-    if (this.globals.some((g) => g.name === 'f')) cs.push([2, () => `f => x ${r.pick(['>', '<', '!='])} ${r.int(3)}`]);
+    if (this.globals.some((g) => g.name === 'f')) cs.push([2, () => `f => x ${r.pick(['<=', '!='])} ${r.range(1, 2)}`]);
     if (this.hasArr) {
       cs.push([1, () => `(sum j: 0..1 :: arr[j]) <= ${r.range(2, 4)}`]);
-      cs.push([1, () => `exists j: 0..1 :: arr[j] ${r.pick(['==', '!='])} ${r.int(3)}`]);
+      cs.push([1, () => `exists j: 0..1 :: arr[j] ${r.pick(['<=', '!='])} ${r.int(3)}`]);
     }
     const labelled = this.procs.filter((p) => p.labels.length);
     if (labelled.length) {
-      cs.push([2, () => {
+      cs.push([4, () => {
         const p = r.pick(labelled);
         const q = r.pick(labelled);
         return `!(${ref(p, 0)}@${r.pick(p.labels)} && ${ref(q, 1)}@${r.pick(q.labels)})`;
       }]);
       const pids = labelled.filter((p) => p.param === 'pid');
       if (pids.length)
-        cs.push([2, () => {
+        cs.push([4, () => {
           const p = r.pick(pids);
           return `(count j: Pid :: ${p.name}[j]@${r.pick(p.labels)}) <= 1`;
         }]);
@@ -520,7 +526,7 @@ class Gen {
     if (withA.length)
       cs.push([2, () => {
         const q = r.pick(withA);
-        return `${ref(q, r.int(2))}.a ${r.pick(['<=', '!=', '<'])} ${r.int(3)}`;
+        return `${ref(q, r.int(2))}.a ${r.pick(['<=', '<'])} ${r.range(1, 2)}`;
       }]);
     return r.weighted(cs)();
   }

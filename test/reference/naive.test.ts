@@ -1,0 +1,336 @@
+// Tests of the naive reference explorer itself, on tiny models whose state counts are
+// derived by hand in the comments. A state is written (position; variables).
+import { describe, expect, it } from 'vitest';
+import { checkFile } from '../../src/check/check.ts';
+import type { CheckedModel } from '../../src/check/ir.ts';
+import { naiveExplore, type NaiveOptions, type NaiveResult } from './naive.ts';
+import { randomModel } from './random-models.ts';
+
+function model(src: string): CheckedModel {
+  const r = checkFile('/virtual/m.mmu', {}, () => src);
+  if (!r.model) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  return r.model;
+}
+
+function run(body: string, opts?: NaiveOptions): NaiveResult {
+  return naiveExplore(model(`model t;\n${body}`), opts);
+}
+
+const pass = (states: number, maxDepth: number): NaiveResult => ({ states, maxDepth, verdict: 'pass', violation: null });
+
+function violation(r: NaiveResult): NaiveResult['violation'] {
+  expect(r.verdict).toBe('violation');
+  return r.violation;
+}
+
+describe('state counts', () => {
+  it('three sequential assignments: 4 states', () => {
+    // (x=1;x0) (x=2;x1) (x=3;x2) (done;x3): a chain of 3 steps.
+    expect(run('shared x: 0..3 = 0; process p { x = 1; x = 2; x = 3; }')).toEqual(pass(4, 3));
+  });
+
+  it('two independent processes of 2 steps: 3 x 3 = 9 states', () => {
+    // Each process has 3 local states (before, middle, done); they share nothing.
+    // Deepest state: both done after 4 steps.
+    const r = run(`shared a: 0..2; shared b: 0..2;
+      process p { a = 1; a = 2; }
+      process q { b = 1; b = 2; }`);
+    expect(r).toEqual(pass(9, 4));
+  });
+
+  it('a foldable if costs no step', () => {
+    // M == 1 is decided at compile time: (x=1;x0) (done;x1).
+    expect(run('const M = 1; shared x: 0..2; process p { if (M == 1) { x = 1; } else { x = 2; } }')).toEqual(pass(2, 1));
+  });
+
+  it('a state condition is a step', () => {
+    // (if;x0) -cond-> (x=1;x0) -> (done;x1). The else branch is never taken.
+    expect(run('shared x: 0..2; process p { if (x == 0) { x = 1; } else { x = 2; } }')).toEqual(pass(3, 2));
+  });
+
+  it('a condition on the parameter folds per instance', () => {
+    // p[0]: (a[i]=1) then done; p[1]: the if folds to false, so it starts terminated.
+    // States: (p0 at assign; a=[0,0]) (p0 done; a=[1,0]).
+    expect(run('shared a: [2]0..1; process p(i: 0..1) { if (i == 0) { a[i] = 1; } }')).toEqual(pass(2, 1));
+  });
+
+  it('a non-foldable condition with a parameter: 3 x 3 = 9 states', () => {
+    // Each instance touches only a[i]: (if;0) (assign;0) (done;1), independent of the other.
+    expect(run('shared a: [2]0..1; process p(i: 0..1) { if (a[i] == 0) { a[i] = 1; } }')).toEqual(pass(9, 4));
+  });
+
+  it('a for loop: one position per iteration, the variable disappears after it', () => {
+    // (a[d]=true, d=0) (d=1) (d=2) (done): 4 states, 3 steps.
+    expect(run('shared a: [3]bool; process p { for d: 0..2 { a[d] = true; } }')).toEqual(pass(4, 3));
+    // (skip,d0) (skip,d1) (x=1) (done): d is not part of the position after the loop.
+    expect(run('shared x: 0..1; process p { for d: 0..1 { skip; } x = 1; }')).toEqual(pass(4, 3));
+  });
+
+  it('a condition on a for variable is a step', () => {
+    // (if,d0;x0) -false-> (if,d1;x0) -true-> (x=1,d1;x0) -> (done;x1): 4 states.
+    expect(run('shared x: 0..1; process p { for d: 0..1 { if (d == 1) { x = 1; } } }')).toEqual(pass(4, 3));
+  });
+
+  it('continue in a for loop', () => {
+    // (if,d0;0) -> (x++,d0;0) -> (if,d1;1) -continue-> (if,d2;1) -> (x++,d2;1) -> (done;2)
+    const r = run('shared x: 0..3; process p { for d: 0..2 { if (d == 1) { continue; } x = x + 1; } }');
+    expect(r).toEqual(pass(6, 5));
+  });
+
+  it('either: the either is a position, each branch starts with its first step', () => {
+    // (either;0) -> (x=0;1) | (x=0;2) -> (done;0): 4 states.
+    expect(run('shared x: 0..2; process p { either { x = 1; } or { x = 2; } x = 0; }')).toEqual(pass(4, 2));
+  });
+
+  it('either: a branch whose first step is blocked cannot be taken', () => {
+    // (either;0): branch 1 awaits x == 1 (blocked); branch 2 -> (x=0;2) -> (done;0): 3 states.
+    const r = run('shared x: 0..2; process p { either { await x == 1; x = 2; } or { x = 2; } x = 0; }');
+    expect(r).toEqual(pass(3, 2));
+  });
+
+  it('either: two branches reaching the same point give one state', () => {
+    // (either;0) -> (x=2;1) by either branch -> (done;2): 3 states.
+    expect(run('shared x: 0..2; process p { either { x = 1; } or { x = 1; } x = 2; }')).toEqual(pass(3, 2));
+  });
+
+  it('either: a branch starting with break takes the first step after the loop', () => {
+    // s0 (x=1 in loop;0) -> s1 (either;1). From s1: branch 1: x = 2 -> (x=1 in loop;2) = s2,
+    // branch 2: break, then the step x = 0 -> (done;0) = s3. From s2: x = 1 -> s1.
+    // Depths: s0 0, s1 1, s2 2, s3 2.
+    const r = run('shared x: 0..2; process p { loop { x = 1; either { x = 2; } or { break; } } x = 0; }');
+    expect(r).toEqual(pass(4, 2));
+  });
+
+  it('atomic with any: one successor per surviving path', () => {
+    // (atomic;0) -> (done;0) (done;1) (done;3); the path x = 2 fails its await.
+    expect(run('shared x: 0..3; process p { atomic { x = any(0..3); await x != 2; } }')).toEqual(pass(4, 1));
+  });
+
+  it('atomic: if and for inside are free', () => {
+    // The for adds 1 for d = 0 and d = 2: (atomic;0) -> (assert;2) -> (done;2): 3 states.
+    const r = run('shared x: 0..3; process p { atomic { for d: 0..2 { if (d != 1) { x = x + 1; } } } assert x == 2, "two"; }');
+    expect(r).toEqual(pass(3, 2));
+  });
+
+  it('atomic with either inside: every path a successor', () => {
+    // (atomic;0,0) -> paths: x=1 | y=1 then x=2 -> (done;1,0) (done;2,1): 3 states.
+    const r = run('shared x: 0..2; shared y: 0..1; process p { atomic { either { x = 1; } or { y = 1; x = 2; } } }');
+    expect(r).toEqual(pass(3, 1));
+  });
+
+  it('atomic: when every path is discarded the step is not enabled', () => {
+    // The only state is a deadlock at depth 0.
+    const r = run('shared x: 0..1; process p { atomic { either { await x == 1; } or { await false; } } }');
+    expect(violation(r)).toEqual({ kind: 'deadlock', property: 'deadlock', depth: 0 });
+  });
+
+  it('atomic: a runaway block is an error', () => {
+    expect(() => run('shared x: 0..1; process p { atomic { while (x == 0) { skip; } } }')).toThrow(/100000/);
+  });
+
+  it('loop and foldable while(true): the back-jump is not a step', () => {
+    // (x=1;0) (x=0;1): 2 states.
+    expect(run('shared x: 0..1; process p { loop { x = 1; x = 0; } }')).toEqual(pass(2, 1));
+    expect(run('shared x: 0..1; process p { while (true) { x = 1; x = 0; } }')).toEqual(pass(2, 1));
+  });
+
+  it('while with a counter', () => {
+    // (while;n0) (n++;n0) (while;n1) (n++;n1) (while;n2) (done;n2): 6 states.
+    const r = run('process p { var n: 0..2 = 0; while (n < 2) { n = n + 1; } }');
+    expect(r).toEqual(pass(6, 5));
+  });
+
+  it('break leaves the loop', () => {
+    // (x++;0) (if;1) (x++;1) (if;2) (done;2): the false if falls to the end of the body.
+    const r = run('shared x: 0..2; process p { loop { x = x + 1; if (x == 2) { break; } } }');
+    expect(r).toEqual(pass(5, 4));
+  });
+
+  it('inline with return', () => {
+    // bump: if (step), then v = v + 1 unless v >= 2. Three calls on x = 0:
+    // (if1;0) (inc1;0) (if2;1) (inc2;1) (if3;2) -return-> (done;2): 6 states.
+    const r = run(`shared x: 0..3;
+      inline bump(v) { if (v >= 2) { return; } v = v + 1; }
+      process p { bump(x); bump(x); bump(x); }`);
+    expect(r).toEqual(pass(6, 5));
+  });
+
+  it('labels, fences and READ_ONCE statements', () => {
+    // Labels and fences are not steps; READ_ONCE(x); is a skip.
+    // (skip;0) (x=1;0) (done;1): 3 states.
+    expect(run('shared x: 0..1; process p { smp_mb(); L: READ_ONCE(x); dsb(); M: x = 1; }')).toEqual(pass(3, 2));
+  });
+
+  it('the built-in operations', () => {
+    // 17 steps in a row, every assert holds: 18 states.
+    const r = run(`shared x: 0..3 = 0; shared f: bool = false;
+      process p {
+        var r: 0..3; var t: bool;
+        r = xchg(x, 2);
+        assert r == 0 && x == 2, "xchg";
+        r = cmpxchg(x, 1, 3);
+        assert r == 2 && x == 2, "cmpxchg fails";
+        r = cmpxchg(x, 2, 3);
+        assert r == 2 && x == 3, "cmpxchg succeeds";
+        r = fetch_sub(x, 2);
+        assert r == 3 && x == 1, "fetch_sub";
+        fetch_add(x, 2);
+        assert x == 3, "fetch_add";
+        t = test_and_set_bit(f);
+        assert !t && f, "test_and_set_bit";
+        t = test_and_clear_bit(f);
+        assert t && !f, "test_and_clear_bit";
+        set_bit(f);
+        clear_bit(f);
+        assert !f, "clear_bit";
+      }`);
+    expect(r).toEqual(pass(18, 17));
+  });
+
+  it('arithmetic truncates toward zero', () => {
+    // 3 steps, each assert holds: 4 states.
+    const r = run(`shared x: -3..3 = -3;
+      process p { assert x / 2 == -1, "div"; assert x % 2 == -1, "mod"; assert -x * 2 == 6, "neg"; }`);
+    expect(r).toEqual(pass(4, 3));
+  });
+});
+
+describe('labels and other processes', () => {
+  it('a label in a loop is reached by the back-jump too', () => {
+    // s0 (x=1;0) -> s1 (top;1) -> s2 (x=1 in loop;2) -> s1 again. p@top only in s1.
+    expect(run('shared x: 0..2; process p { x = 1; loop { top: x = 2; x = 1; } } invariant at_top: p@top => x == 1;')).toEqual(
+      pass(3, 2),
+    );
+    const r = run('shared x: 0..2; process p { x = 1; loop { top: x = 2; x = 1; } } invariant never: !p@top;');
+    expect(violation(r)).toEqual({ kind: 'invariant', property: 'never', depth: 1 });
+  });
+
+  it('p.v, p[i]@L and done(p[i])', () => {
+    // q[0] and q[1] each: (v=1;0) -> (crit: skip;1) -> (done;1): 3 x 3 = 9 states, both done
+    // after 4 steps. Both are at crit after one step each, i.e. at depth 2.
+    const src = `process q(i: 0..1) { var v: 0..1; v = 1; crit: skip; }
+      invariant v_set: forall j: 0..1 :: q[j]@crit => q[j].v == 1;
+      invariant done_set: forall j: 0..1 :: done(q[j]) => q[j].v == 1;`;
+    expect(run(src)).toEqual(pass(9, 4));
+    const r = run(`${src}\ninvariant not_both: !(q[0]@crit && q[1]@crit);`);
+    expect(violation(r)).toEqual({ kind: 'invariant', property: 'not_both', depth: 2 });
+  });
+});
+
+describe('violations', () => {
+  it('deadlock at a known depth, unless at an end label or disabled', () => {
+    expect(violation(run('shared x: 0..1; process p { x = 1; await x == 0; }'))).toEqual({
+      kind: 'deadlock',
+      property: 'deadlock',
+      depth: 1,
+    });
+    // (x=1;0) (end: await;1): 2 states.
+    expect(run('shared x: 0..1; process p { x = 1; end: await x == 0; }')).toEqual(pass(2, 1));
+    expect(run('shared x: 0..1; process p { x = 1; await x == 0; }', { deadlock: false })).toEqual(pass(2, 1));
+    // `end_of_loop:` starts with `end` too; the label is on the loop's first step.
+    expect(run('shared x: 0..1; process p { end_of_loop: loop { await x == 1; x = 0; } }')).toEqual(pass(1, 0));
+  });
+
+  it('blocked background processes are not a deadlock', () => {
+    // (p at x=1, b at await; 0) -> (p done; 1); b can step only while x == 0 (to itself).
+    const r = run('shared x: 0..1; process p { x = 1; } background process b { loop { await x == 0; } }');
+    expect(r).toEqual(pass(2, 1));
+  });
+
+  it('assert failure at a known depth, with its message', () => {
+    const r = run('shared x: 0..3; process p { x = 1; x = 2; assert x == 1, "x is one"; }');
+    expect(violation(r)).toEqual({ kind: 'assert', property: 'x is one', depth: 3 });
+  });
+
+  it('range: an out-of-range store is a violation of the step', () => {
+    const r = run('shared x: 0..2; process p { x = x + 1; x = x + 1; x = x + 1; }');
+    expect(violation(r)).toMatchObject({ kind: 'range', depth: 3 });
+  });
+
+  it('range: array index, any, op write, op result', () => {
+    expect(violation(run('shared a: [2]0..1; shared x: 0..3; process p { x = 2; a[x] = 1; }'))).toMatchObject({ kind: 'range', depth: 2 });
+    expect(violation(run('shared a: [2]0..1; shared x: 0..3 = 2; process p { await a[x] == 0; }'))).toMatchObject({ kind: 'range', depth: 1 });
+    expect(violation(run('process p { var v: 0..1; v = any(0..2); }'))).toMatchObject({ kind: 'range', depth: 1 });
+    expect(violation(run('shared x: 0..2; process p { fetch_add(x, 3); }'))).toMatchObject({ kind: 'range', depth: 1 });
+    expect(violation(run('shared x: 0..3 = 3; process p { var r: 0..2; r = xchg(x, 0); }'))).toMatchObject({ kind: 'range', depth: 1 });
+  });
+
+  it('range: an instance index outside the parameter type', () => {
+    const r = run('shared x: 0..3 = 2; process q(i: 0..1) { var v: 0..1; } process p { await q[x].v == 0; }');
+    expect(violation(r)).toMatchObject({ kind: 'range', depth: 1 });
+  });
+
+  it('division by zero', () => {
+    expect(violation(run('shared x: 0..3; process p { var d: 0..1; x = 1 / d; }'))).toMatchObject({ kind: 'division', depth: 1 });
+    expect(violation(run('shared x: 0..3; process p { x = 2; if (3 % (x - 2) == 0) { skip; } }'))).toMatchObject({
+      kind: 'division',
+      depth: 2,
+    });
+  });
+
+  it('invariants: false initially is depth 0; the first declared false one is reported', () => {
+    expect(violation(run('shared x: 0..3 = 1; process p { skip; } invariant zero: x == 0;'))).toEqual({
+      kind: 'invariant',
+      property: 'zero',
+      depth: 0,
+    });
+    const r = run('shared x: 0..3; process p { x = 1; x = 2; } invariant ok: x <= 3; invariant small: x < 2; invariant tiny: x < 1;');
+    // x == 1 after 1 step breaks `tiny`; x == 2 after 2 steps breaks `small` too, but depth 1 comes first.
+    expect(violation(r)).toEqual({ kind: 'invariant', property: 'tiny', depth: 1 });
+    const r2 = run('shared x: 0..3; process p { x = 2; } invariant small: x < 2; invariant tiny: x < 1;');
+    expect(violation(r2)).toEqual({ kind: 'invariant', property: 'small', depth: 1 });
+  });
+
+  it('a deadlock at depth d wins over a violation at depth d + 1', () => {
+    // Level 1: (await x == 2; x1) is a deadlock (depth 1); (assert; x2) fails at depth 2.
+    const r = run('shared x: 0..2; process p { either { x = 1; await x == 2; } or { x = 2; assert false, "boom"; } }');
+    expect(violation(r)).toEqual({ kind: 'deadlock', property: 'deadlock', depth: 1 });
+    expect(violation(run('shared x: 0..2; process p { either { x = 1; await x == 2; } or { x = 2; assert false, "boom"; } }', { deadlock: false }))).toEqual({
+      kind: 'assert',
+      property: 'boom',
+      depth: 2,
+    });
+  });
+
+  it('among equal depths: source state order, then successor order', () => {
+    // Both asserts fail at depth 1 from the initial state; p's step comes first.
+    const r = run('process p { assert false, "first"; } process q { assert false, "second"; }');
+    expect(violation(r)).toEqual({ kind: 'assert', property: 'first', depth: 1 });
+    // s0: p at its assert (holds), q at its atomic (holds, sets y). Level 1 in order:
+    // S1 (p stepped: p at L) and S2 (q stepped: y = 1). In S1 q's atomic fails its assert
+    // (q is the second process); in S2 p's assert fails (the first process). Both depth 2:
+    // the earlier source state S1 wins over successor order.
+    const r2 = run(`shared y: 0..1;
+      process p { assert y == 0, "p"; L: skip; }
+      process q { atomic { assert !p@L, "q"; y = 1; } }`);
+    expect(violation(r2)).toEqual({ kind: 'assert', property: 'q', depth: 2 });
+    // any: successors x=0, x=1 in that order; the invariant fails in x=1 before the range
+    // violation of x=2 (all depth 1).
+    const r3 = run('shared x: 0..1; process p { x = any(0..2); } invariant zero: x == 0;');
+    expect(violation(r3)).toEqual({ kind: 'invariant', property: 'zero', depth: 1 });
+  });
+});
+
+describe('random models', () => {
+  it('are deterministic', () => {
+    expect(randomModel(42)).toBe(randomModel(42));
+    expect(randomModel(42)).not.toBe(randomModel(43));
+  });
+
+  it('seeds 1..300 check without diagnostics and explore without throwing', () => {
+    const verdicts = new Map<string, number>();
+    for (let seed = 1; seed <= 300; seed++) {
+      const src = randomModel(seed);
+      const r = checkFile(`/virtual/random-${seed}.mmu`, {}, () => src);
+      expect(r.diagnostics, `seed ${seed}:\n${src}`).toEqual([]);
+      for (const deadlock of [true, false]) {
+        const res = naiveExplore(r.model!, { deadlock, maxStates: 50_000 });
+        if (res.verdict === 'pass') expect(res.states).toBeLessThanOrEqual(20_000);
+        const k = res.verdict === 'pass' ? 'pass' : res.violation!.kind;
+        verdicts.set(k, (verdicts.get(k) ?? 0) + 1);
+      }
+    }
+    // The generator produces a mix of verdicts.
+    for (const k of ['pass', 'invariant', 'assert', 'deadlock', 'range', 'division']) expect(verdicts.get(k) ?? 0).toBeGreaterThan(0);
+  });
+});
