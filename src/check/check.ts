@@ -92,13 +92,11 @@ export class ModelChecker {
     // Locations.
     for (const d of decls) {
       if (d.kind !== 'location') continue;
-      const checked = this.guard((): I.Global => {
-        const type = this.resolveType(d.type);
-        const init = d.init ? this.initValue(type, d.init) : I.defaultValue(type);
-        return { name: d.name.name, type, ghost: d.ghost, init, span: d.span };
-      });
-      // A placeholder keeps global indices aligned after an error; the model is not returned then.
-      this.globals.push(checked ?? { name: d.name.name, type: { kind: 'bool' }, ghost: d.ghost, init: 0, span: d.span });
+      // Keep the type when only the initialiser is wrong, so uses of the location still check.
+      const type = this.guard(() => this.resolveType(d.type));
+      const init = type && this.guard(() => (d.init ? this.initValue(type, d.init) : I.defaultValue(type)));
+      const checked = type && init !== undefined ? { name: d.name.name, type, ghost: d.ghost, init, span: d.span } : undefined;
+      this.globals.push(checked ?? { name: d.name.name, type: type ?? { kind: 'bool' }, ghost: d.ghost, init: 0, span: d.span });
     }
     // Process parameters and labels, needed before any body refers to another process.
     for (const p of this.processDecls) {

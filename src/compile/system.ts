@@ -3,7 +3,7 @@
 // valid-end functions. A TransitionSystem is plain data; `instantiate` turns its source into
 // functions (in the main thread or in a worker).
 import * as I from '../check/ir.ts';
-import { diag, type Diagnostic } from '../parse/diagnostic.ts';
+import type { Diagnostic } from '../parse/diagnostic.ts';
 import { lineCol, type Span } from '../parse/source.ts';
 import { buildAutomaton, type Automaton, type Edge } from './automaton.ts';
 import { bounds, emitExpr, type ExprContext, type Tables } from './emit-expr.ts';
@@ -277,8 +277,10 @@ export function instantiate(system: Pick<TransitionSystem, 'source' | 'tables'>)
   return make(system.tables);
 }
 
-export function actionLine(a: ActionInfo): number {
-  return lineCol(a.span.file, a.span.start).line;
+/** The line of an action, prefixed with its file when that is not the model's main file. */
+export function actionLine(a: ActionInfo, mainFile?: { path: string }): string {
+  const line = lineCol(a.span.file, a.span.start).line;
+  if (!mainFile || a.span.file.path === mainFile.path) return String(line);
+  return `${a.span.file.path.split('/').pop()}:${line}`;
 }
 
-export const _internal = { diag };

@@ -3,6 +3,7 @@
 // lists each step with its full state diff.
 import type { ChalkInstance } from 'chalk';
 import * as I from '../check/ir.ts';
+import { lineCol } from '../parse/source.ts';
 import { actionLine, type TransitionSystem } from '../compile/system.ts';
 import type { FoundViolation } from '../explore/bfs.ts';
 import type { Trace } from '../explore/replay.ts';
@@ -74,7 +75,7 @@ function table(system: TransitionSystem, trace: Trace, v: FoundViolation, color:
   let prev = trace.initial;
   trace.steps.forEach((step, k) => {
     const a = system.actions[step.action];
-    const cells = cols.map((c) => (c === a.instance ? clip(`${actionLine(a)}: ${stepText(system, step.action)}`, width) : ''));
+    const cells = cols.map((c) => (c === a.instance ? clip(`${actionLine(a, system.model.mainFile)}: ${stepText(system, step.action)}`, width) : ''));
     let effect: string;
     if (step.state) {
       effect = changes(system, prev, step.state)
@@ -113,7 +114,7 @@ function closing(system: TransitionSystem, trace: Trace, v: FoundViolation): str
         .map(({ inst, i }) => {
           const node = system.automata[i].nodes[last![inst.pcSlot]];
           const e = node.edges[0];
-          const where = e ? `line ${e.stmt.span.file.text.slice(0, e.stmt.span.start).split('\n').length}` : 'its end';
+          const where = e ? `line ${lineCol(e.stmt.span.file, e.stmt.span.start).line}` : 'its end';
           return `${inst.name} (at ${where})`;
         });
       return `violated: deadlock after step ${trace.steps.length}: no step is enabled; blocked: ${blocked.join(', ')}`;
@@ -135,7 +136,7 @@ function text(system: TransitionSystem, trace: Trace, v: FoundViolation, color: 
   trace.steps.forEach((step, k) => {
     const a = system.actions[step.action];
     const inst = system.layout.instances[a.instance].name;
-    lines.push(color.bold(`step ${k + 1}: ${inst}, line ${actionLine(a)}: ${stepText(system, step.action)}`));
+    lines.push(color.bold(`step ${k + 1}: ${inst}, line ${actionLine(a, system.model.mainFile)}: ${stepText(system, step.action)}`));
     if (step.state) {
       for (const c of changes(system, prev, step.state)) lines.push(`    ${c.name} = ${c.value}`);
       prev = step.state;

@@ -1,5 +1,5 @@
 // The command line as a user and a CI job meet it: exit codes, messages, --json, files.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,26 @@ describe('mmucheck check', () => {
     expect(o.stopReason).toBe('max-states');
     expect(o.states).toBeGreaterThanOrEqual(2000);
   });
+
+  it('a time limit stops the search with exit 3 and still prints the summary', () => {
+    const r = run(['check', 'models/examples/token-pool.mmu', '--const', 'P=6', '--time-limit', '0.5']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/incomplete: the time limit \(--time-limit\) was reached/);
+    expect(r.stdout).toMatch(/distinct states/);
+  });
+
+  it('Ctrl-C stops the search with exit 130 and prints what was found', async () => {
+    const child = spawn(process.execPath, [BIN, 'check', 'models/examples/token-pool.mmu', '--const', 'P=6', '--quiet'], { cwd: ROOT });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // Wait until the search is running (the header is printed at the end, so poll on time).
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/incomplete: interrupted/);
+    expect(stdout).toMatch(/distinct states/);
+  }, 20_000);
 
   it('--invariant checks only the named invariants', () => {
     const r = run(['check', BBM, '--const', 'BREAK=Plain', '--invariant', 'no_stale_entry', '--json']);
