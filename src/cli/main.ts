@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand, EXIT, type CheckFlags } from './check-command.ts';
 import { compileCommand } from './compile-command.ts';
+import { testCommand, type TestFlags } from './test-command.ts';
 import { OptionError } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
@@ -39,6 +40,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .action(async (model: string, flags: CheckFlags) => {
       code = await checkCommand(model, flags);
+    });
+
+  program
+    .command('test')
+    .description('run every check of the specs (default: specs/) and compare each with its expectation')
+    .argument('[specs...]', 'spec files or folders of them')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .action(async (specs: string[], flags: TestFlags) => {
+      code = await testCommand(specs, flags);
     });
 
   program

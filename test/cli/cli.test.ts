@@ -142,6 +142,34 @@ describe('mmucheck check', () => {
   });
 });
 
+describe('mmucheck test', () => {
+  it('passes when every check meets its expectation: one line per check and the closing count', () => {
+    const r = run(['test', 'test/fixtures/specs-good']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ok +test\/fixtures\/specs-good\/examples\.json › cmpxchg break +pass, 348 states, [0-9.]+ s$/m);
+    expect(r.stdout).toMatch(/› naive order deadlocks +violation deadlock at depth 3/);
+    expect(r.stdout.trim().split('\n').pop()).toBe('4 passed, 0 failed');
+  });
+
+  it('exits 1 when a check misses its expectation, saying how', () => {
+    const r = run(['test', 'test/fixtures/specs-bad/mixed.json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/expected 347 states, found 348/);
+    expect(r.stdout).toMatch(/expected depth 11, found 12/);
+    expect(r.stdout.trim().split('\n').pop()).toBe('1 passed, 2 failed');
+  });
+
+  it('reports unusable specs as failed checks, runs the others, and exits 2', () => {
+    const r = run(['test', 'test/fixtures/specs-bad/unusable.json', 'test/fixtures/specs-bad/missing-model.json', 'test/fixtures/specs-bad/truncated.json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/unknown constant 'CPU'/);
+    expect(r.stdout).toMatch(/^ok +.* › fine/m);
+    expect(r.stdout).toMatch(/cannot read .*nowhere\.mmu: no such file/);
+    expect(r.stdout).toMatch(/truncated\.json: not valid JSON/);
+    expect(r.stdout.trim().split('\n').pop()).toBe('1 passed, 3 failed');
+  });
+});
+
 describe('mmucheck compile', () => {
   it('emits the automata, the generated code and Graphviz', () => {
     const ir = run(['compile', BBM, '--emit', 'ir']);

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { instantiate } from '../../src/compile/system.ts';
 import { buildSystem } from '../../src/cli/pipeline.ts';
+import { loadSpec, specFiles } from '../../src/cli/specs.ts';
 import { explore } from '../../src/explore/bfs.ts';
 import { replay } from '../../src/explore/replay.ts';
 import { renderDiagnostics } from '../../src/report/diagnostics.ts';
@@ -33,14 +34,14 @@ function diagnosticsOf(model: string): string {
   }
 }
 
-async function counterexample(model: string, consts: Record<string, string>, format: 'table' | 'text'): Promise<string> {
+async function counterexample(model: string, consts: Record<string, string>, format: 'table' | 'text', deadlock = true): Promise<string> {
   const prev = process.cwd();
   process.chdir(ROOT);
   try {
     const built = buildSystem(model, consts);
     if (!built.system) return renderDiagnostics(built.diagnostics, plain) + '\n';
     const sys = built.system;
-    const r = await explore(sys, instantiate(sys));
+    const r = await explore(sys, instantiate(sys), { deadlock });
     if (!r.violation) return `verdict ${r.verdict}\n`;
     const trace = replay(sys, instantiate(sys), r.violation);
     const head = `${model} ${Object.entries(consts).map(([k, v]) => `--const ${k}=${v}`).join(' ')}`.trim();
@@ -57,11 +58,29 @@ const TRACES: { name: string; model: string; consts: Record<string, string>; for
   { name: 'philosophers-naive.table.txt', model: 'models/examples/philosophers.mmu', consts: { ORDER: 'Naive' }, format: 'table' },
 ];
 
+/** Every check of specs/*.json that expects a violation gets a golden counterexample table. */
+function specCounterexamples(): GoldenCase[] {
+  const { files } = specFiles([join(ROOT, 'specs')]);
+  const out: GoldenCase[] = [];
+  for (const file of files) {
+    const { spec } = loadSpec(file);
+    if (!spec) continue;
+    const base = file.split('/').pop()!.replace(/\.json$/, '');
+    for (const check of spec.checks) {
+      if (check.expect.verdict !== 'violation') continue;
+      const slug = check.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+      const consts = Object.fromEntries(Object.entries(check.const).map(([k, v]) => [k, String(v)]));
+      out.push({ name: `models/${base}/${slug}.table.txt`, produce: () => counterexample(relative(ROOT, spec.model), consts, 'table', check.deadlock) });
+    }
+  }
+  return out;
+}
+
 export function goldenCases(): GoldenCase[] {
   const diags = readdirSync(DIAG_DIR)
     .filter((f) => f.endsWith('.mmu'))
     .sort()
     .map((f) => ({ name: `diagnostics/${f.replace(/\.mmu$/, '.expected')}`, produce: async () => diagnosticsOf(join(DIAG_DIR, f)) }));
   const traces = TRACES.map((t) => ({ name: `traces/${t.name}`, produce: () => counterexample(t.model, t.consts, t.format) }));
-  return [...diags, ...traces];
+  return [...diags, ...traces, ...specCounterexamples()];
 }

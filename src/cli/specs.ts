@@ -1,0 +1,112 @@
+// Reading spec files: JSON in the format of specs/spec.schema.json. Every problem is a
+// message naming the file (and the check), never an exception.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface SpecCheck {
+  readonly name: string;
+  readonly description?: string;
+  readonly const: Record<string, string | number | boolean>;
+  readonly deadlock: boolean;
+  readonly invariants?: string[];
+  readonly maxStates?: number;
+  readonly expect:
+    | { verdict: 'pass'; states?: number; maxDepth?: number }
+    | { verdict: 'violation'; kind?: string; property?: string; depth: number };
+}
+
+export interface Spec {
+  readonly file: string;
+  readonly model: string; // resolved path
+  readonly checks: SpecCheck[];
+}
+
+export type SpecLoad = { spec: Spec; error?: undefined } | { spec?: undefined; error: string };
+
+/** The spec files named on the command line: files as given, folders searched for *.json. */
+export function specFiles(args: readonly string[]): { files: string[]; errors: string[] } {
+  const files: string[] = [];
+  const errors: string[] = [];
+  for (const a of args.length ? args : ['specs']) {
+    let st;
+    try {
+      st = statSync(a);
+    } catch {
+      errors.push(`${a}: no such file or folder`);
+      continue;
+    }
+    if (st.isDirectory()) {
+      const inside = readdirSync(a)
+        .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+        .sort();
+      files.push(...inside.map((f) => join(a, f)));
+    } else files.push(a);
+  }
+  return { files, errors };
+}
+
+const KINDS = ['invariant', 'assert', 'deadlock', 'range', 'division'];
+
+export function loadSpec(file: string): SpecLoad {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const msg = e instanceof SyntaxError ? `not valid JSON: ${e.message}` : `cannot read: ${(e as Error).message}`;
+    return { error: `${file}: ${msg}` };
+  }
+  const bad = (what: string): SpecLoad => ({ error: `${file}: ${what}` });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('a spec is a JSON object');
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!['$schema', 'model', 'description', 'checks'].includes(k)) return bad(`unknown field '${k}'`);
+  if (typeof o.model !== 'string') return bad("'model' must be the path of a .mmu file");
+  if (!Array.isArray(o.checks) || o.checks.length === 0) return bad("'checks' must be a non-empty array");
+  const checks: SpecCheck[] = [];
+  const names = new Set<string>();
+  for (const [i, c] of o.checks.entries()) {
+    const where = `check ${i + 1}`;
+    if (typeof c !== 'object' || c === null) return bad(`${where} must be an object`);
+    const k = c as Record<string, unknown>;
+    for (const key of Object.keys(k))
+      if (!['name', 'description', 'const', 'deadlock', 'invariants', 'memory', 'maxStates', 'expect'].includes(key))
+        return bad(`${where}: unknown field '${key}'`);
+    if (typeof k.name !== 'string' || !k.name) return bad(`${where} needs a 'name'`);
+    if (names.has(k.name)) return bad(`two checks are named '${k.name}'`);
+    names.add(k.name);
+    const cw = `check '${k.name}'`;
+    const consts = k.const ?? {};
+    if (typeof consts !== 'object' || Array.isArray(consts)) return bad(`${cw}: 'const' must be an object`);
+    for (const [n, v] of Object.entries(consts as object))
+      if (!['string', 'number', 'boolean'].includes(typeof v)) return bad(`${cw}: constant ${n} must be a number, a bool or a name`);
+    if (k.deadlock !== undefined && typeof k.deadlock !== 'boolean') return bad(`${cw}: 'deadlock' must be true or false`);
+    if (k.memory !== undefined && k.memory !== 'sc') return bad(`${cw}: 'memory' must be "sc" in this version`);
+    if (k.invariants !== undefined && !(Array.isArray(k.invariants) && k.invariants.every((x) => typeof x === 'string')))
+      return bad(`${cw}: 'invariants' must be a list of names`);
+    if (k.maxStates !== undefined && !(Number.isInteger(k.maxStates) && (k.maxStates as number) > 0))
+      return bad(`${cw}: 'maxStates' must be a positive integer`);
+    const e = k.expect as Record<string, unknown> | undefined;
+    if (typeof e !== 'object' || e === null) return bad(`${cw} needs an 'expect' object`);
+    const int = (x: unknown) => x === undefined || (Number.isInteger(x) && (x as number) >= 0);
+    if (e.verdict === 'pass') {
+      for (const key of Object.keys(e)) if (!['verdict', 'states', 'maxDepth'].includes(key)) return bad(`${cw}: expect has unknown field '${key}'`);
+      if (!int(e.states) || !int(e.maxDepth)) return bad(`${cw}: 'states' and 'maxDepth' must be whole numbers`);
+    } else if (e.verdict === 'violation') {
+      for (const key of Object.keys(e))
+        if (!['verdict', 'kind', 'property', 'depth'].includes(key)) return bad(`${cw}: expect has unknown field '${key}'`);
+      if (!Number.isInteger(e.depth)) return bad(`${cw}: a violation needs its 'depth'`);
+      if (e.kind !== undefined && !KINDS.includes(e.kind as string)) return bad(`${cw}: 'kind' must be one of ${KINDS.join(', ')}`);
+      if (e.property !== undefined && typeof e.property !== 'string') return bad(`${cw}: 'property' must be a string`);
+    } else return bad(`${cw}: expect.verdict must be "pass" or "violation"`);
+    checks.push({
+      name: k.name,
+      description: k.description as string | undefined,
+      const: consts as Record<string, string | number | boolean>,
+      deadlock: k.deadlock !== false,
+      invariants: k.invariants as string[] | undefined,
+      maxStates: k.maxStates as number | undefined,
+      expect: e as SpecCheck['expect'],
+    });
+  }
+  return { spec: { file, model: resolve(dirname(file), o.model), checks } };
+}

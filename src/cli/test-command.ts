@@ -1,0 +1,97 @@
+// `mmucheck test [SPEC.json or folder ...]`: run every check of the specs, compare each with
+// its expectation, print one line per check and `N passed, N failed`. Exit 0 when every
+// check met its expectation, 1 when one did not, 2 when a spec or its model is unusable
+// (those are listed as failed checks too, and the other checks still run).
+import { relative } from 'node:path';
+import { instantiate } from '../compile/system.ts';
+import { explore, type ExploreResult } from '../explore/bfs.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
+import { EXIT } from './check-command.ts';
+import { colorFor } from './output.ts';
+import { buildSystem } from './pipeline.ts';
+import { loadSpec, specFiles, type SpecCheck } from './specs.ts';
+
+export interface TestFlags {
+  color?: boolean;
+  quiet?: boolean;
+}
+
+export interface CheckOutcome {
+  readonly spec: string;
+  readonly check: string;
+  readonly ok: boolean;
+  readonly badInput: boolean;
+  readonly reason?: string;
+  readonly result?: ExploreResult;
+}
+
+/** Whether a result meets an expectation; the reason when it does not. */
+export function judge(expect: SpecCheck['expect'], r: ExploreResult): string | undefined {
+  if (r.verdict === 'incomplete') return `the search did not complete (${r.stopReason})`;
+  if (expect.verdict === 'pass') {
+    if (r.verdict !== 'pass') {
+      const v = r.violation!;
+      return `expected pass, found a violation of ${v.kind === 'invariant' ? v.property : v.kind} at depth ${v.depth}`;
+    }
+    if (expect.states !== undefined && r.states !== expect.states) return `expected ${expect.states} states, found ${r.states}`;
+    if (expect.maxDepth !== undefined && r.maxDepth !== expect.maxDepth) return `expected max depth ${expect.maxDepth}, found ${r.maxDepth}`;
+    return undefined;
+  }
+  if (r.verdict === 'pass') return `expected a violation at depth ${expect.depth}, but every property holds (${r.states} states)`;
+  const v = r.violation!;
+  if (expect.kind !== undefined && v.kind !== expect.kind) return `expected a ${expect.kind} violation, found ${v.kind} (${v.property})`;
+  if (expect.property !== undefined && v.property !== expect.property) return `expected ${expect.property} to fail, found ${v.property}`;
+  if (v.depth !== expect.depth) return `expected depth ${expect.depth}, found ${v.depth}`;
+  return undefined;
+}
+
+export async function testCommand(args: string[], flags: TestFlags): Promise<number> {
+  const out = process.stdout;
+  const color = colorFor(out, flags.color);
+  const plain = colorFor(out, false);
+  const outcomes: CheckOutcome[] = [];
+  const { files, errors } = specFiles(args);
+  for (const e of errors) outcomes.push({ spec: e.split(':')[0], check: '(spec)', ok: false, badInput: true, reason: e });
+
+  const line = (o: CheckOutcome, ms: number) => {
+    const mark = o.ok ? color.green('ok  ') : color.red('FAIL');
+    const r = o.result;
+    const verdict = r ? (r.verdict === 'violation' ? `violation ${r.violation!.kind === 'invariant' ? r.violation!.property : r.violation!.kind} at depth ${r.violation!.depth}` : r.verdict) : 'error';
+    const states = r ? `${r.states.toLocaleString('en-US')} states` : '';
+    out.write(`${mark} ${o.spec} › ${o.check}  ${verdict}${states ? `, ${states}` : ''}, ${(ms / 1000).toFixed(2)} s\n`);
+    if (!o.ok && o.reason) out.write(`     ${o.reason.split('\n').join('\n     ')}\n`);
+  };
+
+  for (const file of files) {
+    const shown = relative(process.cwd(), file) || file;
+    const loaded = loadSpec(file);
+    if (!loaded.spec) {
+      const o = { spec: shown, check: '(spec)', ok: false, badInput: true, reason: loaded.error };
+      outcomes.push(o);
+      line(o, 0);
+      continue;
+    }
+    for (const check of loaded.spec.checks) {
+      const t0 = Date.now();
+      const built = buildSystem(loaded.spec.model, check.const, check.invariants);
+      let o: CheckOutcome;
+      if (!built.system) {
+        o = { spec: shown, check: check.name, ok: false, badInput: true, reason: renderDiagnostics(built.diagnostics, plain) };
+      } else {
+        const result = await explore(built.system, instantiate(built.system), {
+          deadlock: check.deadlock,
+          maxStates: check.maxStates,
+        });
+        const reason = judge(check.expect, result);
+        o = { spec: shown, check: check.name, ok: reason === undefined, badInput: false, reason, result };
+      }
+      outcomes.push(o);
+      line(o, Date.now() - t0);
+    }
+  }
+  const passed = outcomes.filter((o) => o.ok).length;
+  const failed = outcomes.length - passed;
+  out.write(`${passed} passed, ${failed} failed\n`);
+  if (outcomes.some((o) => o.badInput)) return EXIT.input;
+  return failed ? EXIT.violation : EXIT.pass;
+}
