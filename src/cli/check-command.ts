@@ -2,7 +2,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { instantiate } from '../compile/system.ts';
-import { explore, ModelRuntimeError, type Progress } from '../explore/bfs.ts';
+import { ModelRuntimeError, type Progress } from '../explore/bfs.ts';
+import { exploreParallel } from '../explore/parallel.ts';
 import { replay } from '../explore/replay.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { formatBytes, headline, numbersBlock, summaryObject, verdictLine, type CheckRun } from '../report/summary.ts';
@@ -27,6 +28,7 @@ export interface CheckFlags {
   json?: boolean;
   quiet?: boolean;
   color?: boolean;
+  exact?: boolean;
 }
 
 export const EXIT = { pass: 0, violation: 1, input: 2, incomplete: 3, interrupted: 130 } as const;
@@ -57,9 +59,9 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
     return EXIT.input;
   }
   const system = built.system;
-  const workers = 1; // the parallel engine is not built yet: every run uses one worker
-  if (requestedWorkers > 1 && !flags.quiet && !flags.json && flags.workers !== undefined)
-    err.write(`mmucheck: note: --workers ${requestedWorkers} requested; this version explores with 1 worker\n`);
+  const workers = flags.exact ? 1 : requestedWorkers;
+  if (flags.exact && requestedWorkers > 1 && flags.workers !== undefined && !flags.quiet && !flags.json)
+    err.write('mmucheck: note: --exact explores with 1 worker\n');
 
   let interrupted = false;
   const onSigint = () => {
@@ -70,7 +72,9 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   const progress = !flags.quiet && !flags.json ? progressPrinter(err) : undefined;
   let result;
   try {
-    result = await explore(system, instantiate(system), {
+    result = await exploreParallel(system, {
+      workers,
+      exact: flags.exact,
       deadlock: flags.deadlock,
       ...limits,
       onProgress: progress?.update,

@@ -6,6 +6,7 @@ import { testCommand, type TestFlags } from './test-command.ts';
 import { OptionError } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
+import { closePools } from '../explore/parallel.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -23,7 +24,8 @@ export async function main(argv: string[]): Promise<number> {
     .description('explore every reachable state; report the verdict, the numbers and the shortest counterexample')
     .argument('<model>', 'the .mmu model file')
     .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
-    .option('--workers <N>', 'worker threads (default: all cores; this version uses 1)')
+    .option('--workers <N>', 'worker threads (default: all cores)')
+    .option('--exact', 'store whole states instead of 64-bit fingerprints (no collisions, more memory, 1 worker)')
     .option('--memory <model>', 'memory model: sc (tso is planned)', 'sc')
     .option('--no-deadlock', 'do not report deadlocks')
     .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
@@ -46,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('test')
     .description('run every check of the specs (default: specs/) and compare each with its expectation')
     .argument('[specs...]', 'spec files or folders of them')
+    .option('--workers <N>', 'worker threads (default: all cores)')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .action(async (specs: string[], flags: TestFlags) => {
@@ -67,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
+    await closePools();
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.pass;
       return EXIT.input;
@@ -77,5 +81,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  await closePools();
   return code;
 }

@@ -3,8 +3,10 @@
 // check met its expectation, 1 when one did not, 2 when a spec or its model is unusable
 // (those are listed as failed checks too, and the other checks still run).
 import { relative } from 'node:path';
-import { instantiate } from '../compile/system.ts';
-import { explore, type ExploreResult } from '../explore/bfs.ts';
+import type { ExploreResult } from '../explore/bfs.ts';
+import { exploreParallel } from '../explore/parallel.ts';
+import { availableParallelism } from 'node:os';
+import { positiveInt } from './options.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { EXIT } from './check-command.ts';
 import { colorFor } from './output.ts';
@@ -14,6 +16,7 @@ import { loadSpec, specFiles, type SpecCheck } from './specs.ts';
 export interface TestFlags {
   color?: boolean;
   quiet?: boolean;
+  workers?: string;
 }
 
 export interface CheckOutcome {
@@ -49,6 +52,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
   const out = process.stdout;
   const color = colorFor(out, flags.color);
   const plain = colorFor(out, false);
+  const workers = positiveInt('--workers', flags.workers) ?? availableParallelism();
   const outcomes: CheckOutcome[] = [];
   const { files, errors } = specFiles(args);
   for (const e of errors) outcomes.push({ spec: e.split(':')[0], check: '(spec)', ok: false, badInput: true, reason: e });
@@ -78,7 +82,8 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
       if (!built.system) {
         o = { spec: shown, check: check.name, ok: false, badInput: true, reason: renderDiagnostics(built.diagnostics, plain) };
       } else {
-        const result = await explore(built.system, instantiate(built.system), {
+        const result = await exploreParallel(built.system, {
+          workers,
           deadlock: check.deadlock,
           maxStates: check.maxStates,
         });

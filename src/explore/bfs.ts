@@ -5,7 +5,7 @@
 // replay (see replay.ts).
 import type { Kernel, TransitionSystem } from '../compile/system.ts';
 import { SuccessorBuffer } from '../compile/system.ts';
-import { FingerprintSet, hashState, IntLog, SEED_A, SEED_B } from './fingerprint.ts';
+import { ExactStateSet, FingerprintStateSet, IntLog, type StateSet } from './fingerprint.ts';
 
 export type ViolationKind = 'invariant' | 'assert' | 'deadlock' | 'range' | 'division';
 export type StopReason = 'max-states' | 'max-depth' | 'time-limit' | 'interrupted' | 'memory-limit';
@@ -19,6 +19,8 @@ export interface ExploreOptions {
   readonly onProgress?: (p: Progress) => void;
   readonly progressIntervalMs?: number;
   readonly shouldStop?: () => boolean;
+  /** Store whole states instead of fingerprints (no collisions; more memory). */
+  readonly exact?: boolean;
 }
 
 export interface Progress {
@@ -52,6 +54,7 @@ export interface ExploreResult {
   readonly durationMs: number;
   readonly peakMemoryBytes: number;
   readonly engineBytes: number; // seen-set, parent logs and frontiers
+  readonly exact: boolean; // whole states were stored: no fingerprint collision possible
 }
 
 export class ModelRuntimeError extends Error {}
@@ -64,7 +67,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
   const W = system.layout.width;
   const deadlock = options.deadlock !== false;
   const start = Date.now();
-  const seen = new FingerprintSet(16);
+  const seen: StateSet = options.exact ? new ExactStateSet(W) : new FingerprintStateSet(W);
   const parents = new IntLog();
   const positions = new IntLog();
   const out = new SuccessorBuffer(W);
@@ -102,6 +105,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
     durationMs: Date.now() - start,
     peakMemoryBytes: Math.max(peakMemory, process.memoryUsage().rss),
     engineBytes: engineBytes(),
+    exact: seen.exact,
   });
   const invariantViolation = (buf: Int32Array, off: number, index: number, d: number): FoundViolation | null => {
     const k = kernel.invariants(buf, off);
@@ -121,7 +125,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
   };
 
   // The initial state.
-  seen.insert(hashState(system.initial, 0, W, SEED_A), hashState(system.initial, 0, W, SEED_B));
+  seen.insert(system.initial, 0);
   parents.push(-1);
   positions.push(-1);
   states = 1;
@@ -134,25 +138,26 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
   while (curCount > 0) {
     const lastLevel = options.maxDepth !== undefined && depth >= options.maxDepth;
     let pending: FoundViolation | null = null;
+    let deadlocked: FoundViolation | null = null;
     for (let i = 0; i < curCount; i++) {
       const index = levelStart + i;
       const off = i * W;
       const r = successorsOf(cur, off);
       const n = r < 0 ? out.count : r;
-      if (r === 0 && deadlock && !kernel.validEnd(cur, off)) {
-        return result('violation', { kind: 'deadlock', property: 'deadlock', message: 'no process can take a step', depth, path: pathTo(index) });
+      if (r === 0 && deadlock && !deadlocked && !kernel.validEnd(cur, off)) {
+        // Shallower than anything pending from this level; the level is still finished so that
+        // the counts do not depend on where in the level the deadlock stood (or on workers).
+        deadlocked = { kind: 'deadlock', property: 'deadlock', message: 'no process can take a step', depth, path: pathTo(index) };
       }
       transitions += n;
       const buf = out.buf;
       for (let j = 0; j < n; j++) {
         const so = j * W;
-        const a = hashState(buf, so, W, SEED_A);
-        const b = hashState(buf, so, W, SEED_B);
         if (lastLevel) {
-          if (!seen.has(a, b)) stop = 'max-depth';
+          if (!seen.has(buf, so)) stop = 'max-depth';
           continue;
         }
-        if (!seen.insert(a, b)) continue;
+        if (!seen.insert(buf, so)) continue;
         const newIndex = states++;
         parents.push(index);
         positions.push(j);
@@ -195,7 +200,10 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
         if (stop && stop !== 'max-depth') break;
       }
     }
-    if (pending) return result('violation', pending);
+    if (deadlocked || pending) {
+      if (nextCount > 0) maxDepth = depth + 1;
+      return result('violation', deadlocked ?? pending);
+    }
     if (options.maxStates !== undefined && states >= options.maxStates && nextCount > 0) stop = 'max-states';
     if (stop) return result('incomplete', null, stop);
     levelStart += curCount;

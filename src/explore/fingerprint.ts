@@ -101,3 +101,77 @@ export class IntLog {
     return this.data.byteLength;
   }
 }
+
+/** What the one-worker engine deduplicates states with. */
+export interface StateSet {
+  insert(s: Int32Array, off: number): boolean;
+  has(s: Int32Array, off: number): boolean;
+  readonly bytes: number;
+  readonly exact: boolean;
+}
+
+/** 64-bit fingerprints: about 11-16 bytes per state; collisions possible (see docs/engine.md). */
+export class FingerprintStateSet implements StateSet {
+  readonly exact = false;
+  private readonly set = new FingerprintSet(16);
+  constructor(private readonly width: number) {}
+  insert(s: Int32Array, off: number): boolean {
+    return this.set.insert(hashState(s, off, this.width, SEED_A), hashState(s, off, this.width, SEED_B));
+  }
+  has(s: Int32Array, off: number): boolean {
+    return this.set.has(hashState(s, off, this.width, SEED_A), hashState(s, off, this.width, SEED_B));
+  }
+  get bytes(): number {
+    return this.set.bytes;
+  }
+}
+
+/** Whole states (--exact): no collision is possible; 4 bytes per slot per state, plus the table. */
+export class ExactStateSet implements StateSet {
+  readonly exact = true;
+  private states: Int32Array;
+  private used: Uint8Array;
+  private mask: number;
+  private size = 0;
+  constructor(private readonly width: number) {
+    this.used = new Uint8Array(1 << 12);
+    this.states = new Int32Array((1 << 12) * Math.max(width, 1));
+    this.mask = (1 << 12) - 1;
+  }
+  private find(s: Int32Array, off: number): number {
+    const W = this.width;
+    let i = hashState(s, off, W, SEED_A) & this.mask;
+    for (;;) {
+      if (!this.used[i]) return i;
+      let same = true;
+      for (let k = 0; k < W; k++) if (this.states[i * W + k] !== s[off + k]) { same = false; break; }
+      if (same) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+  insert(s: Int32Array, off: number): boolean {
+    if (this.size * 4 >= (this.mask + 1) * 3) this.grow();
+    const i = this.find(s, off);
+    if (this.used[i]) return false;
+    this.used[i] = 1;
+    this.states.set(s.subarray(off, off + this.width), i * this.width);
+    this.size++;
+    return true;
+  }
+  has(s: Int32Array, off: number): boolean {
+    return this.used[this.find(s, off)] === 1;
+  }
+  get bytes(): number {
+    return this.states.byteLength + this.used.byteLength;
+  }
+  private grow(): void {
+    const W = this.width;
+    const { states, used } = this;
+    const slots = (this.mask + 1) * 2;
+    this.states = new Int32Array(slots * Math.max(W, 1));
+    this.used = new Uint8Array(slots);
+    this.mask = slots - 1;
+    this.size = 0;
+    for (let i = 0; i < used.length; i++) if (used[i]) this.insert(states, i * W);
+  }
+}

@@ -52,7 +52,8 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     durationMs: r.durationMs,
     statesPerSecond: statesPerSecond(r),
     peakMemoryBytes: r.peakMemoryBytes,
-    collisionProbability: collisionProbability(r.states, r.transitions),
+    collisionProbability: r.exact ? 0 : collisionProbability(r.states, r.transitions),
+    exact: r.exact,
   };
 }
 
@@ -93,10 +94,12 @@ export function verdictLine(run: CheckRun, color: ChalkInstance): string {
 
 export function numbersBlock(run: CheckRun): string {
   const r = run.result;
-  const p = collisionProbability(r.states, r.transitions);
+  const p = r.exact ? 0 : collisionProbability(r.states, r.transitions);
   return [
     `  ${n(r.states)} distinct states, ${n(r.transitions)} transitions, max depth ${r.maxDepth}`,
     `  ${(r.durationMs / 1000).toFixed(2)} s, ${n(statesPerSecond(r))} states/s, peak memory ${formatBytes(r.peakMemoryBytes)}`,
-    `  fingerprint collision probability ${p === 0 ? '0' : p.toExponential(1)} (64-bit fingerprints)`,
+    r.exact
+      ? '  whole states stored (--exact): no fingerprint collision possible'
+      : `  fingerprint collision probability ${p === 0 ? '0' : p.toExponential(1)} (64-bit fingerprints)`,
   ].join('\n');
 }

@@ -1,0 +1,235 @@
+// Breadth-first search across worker threads (piscina), level by level. The coordinator
+// owns the level loop: it starts one task per worker per level, grows the shared seen-set
+// between chunks when it fills up (workers pause, the table doubles, the level resumes),
+// enforces limits, and reports progress from shared counters while the workers run.
+//
+// Exactness for any number of workers: the set of states of each level does not depend on
+// who found them, and a level in which a violation appears is always finished, so states,
+// transitions, maximum depth, verdict and violation depth are the same for 1 or 8 workers.
+// Which counterexample is printed must not depend on them either: once the least violation
+// depth is known, the one-worker engine (whose FIFO order defines the canonical choice)
+// re-explores up to that depth and supplies the trace.
+import { Piscina } from 'piscina';
+import { instantiate, type TransitionSystem } from '../compile/system.ts';
+import { explore, ModelRuntimeError, type ExploreOptions, type ExploreResult, type StopReason } from './bfs.ts';
+import { hashState, SEED_A, SEED_B } from './fingerprint.ts';
+import { grown, newTable, sharedInsert, type SeenTable } from './shared-seen-set.ts';
+import { CTRL, type LevelResult, type LevelTask, type Segment } from './worker.ts';
+
+export interface ParallelOptions extends ExploreOptions {
+  readonly workers: number;
+  /** States the one-worker engine may explore before threads are used (small models finish there). */
+  readonly startBudget?: number;
+}
+
+const CHUNK = 1024;
+let runs = 0;
+
+// One pool per worker count, kept for the life of the process (a spec run or the test suite
+// explores many models); closePools() ends the threads.
+const pools = new Map<number, Piscina>();
+
+function poolFor(workers: number): Piscina {
+  let pool = pools.get(workers);
+  if (!pool) {
+    pool = new Piscina({
+      filename: new URL('./worker-entry.js', import.meta.url).href,
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: Infinity,
+    });
+    pools.set(workers, pool);
+  }
+  return pool;
+}
+
+export async function closePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.destroy()));
+}
+
+export async function exploreParallel(system: TransitionSystem, options: ParallelOptions): Promise<ExploreResult> {
+  const kernel = instantiate(system);
+  const budget = options.startBudget ?? 50_000;
+  // Whole-state storage lives in the one-worker engine only.
+  if (options.workers <= 1 || options.exact) return explore(system, kernel, options);
+  // Most models are small: finish them on this thread, where no worker has to start.
+  const userMax = options.maxStates;
+  if (userMax === undefined || userMax > budget) {
+    const first = await explore(system, kernel, { ...options, maxStates: budget, onProgress: undefined });
+    if (!(first.verdict === 'incomplete' && first.stopReason === 'max-states')) return first;
+  } else return explore(system, kernel, options);
+  return new Coordinator(system, options).run();
+}
+
+class Coordinator {
+  private readonly pool: Piscina;
+  private readonly control = new Int32Array(new SharedArrayBuffer(CTRL.length * 4));
+  private table: SeenTable;
+  private tableLog2 = 20;
+  private stopReason: StopReason | null = null;
+  private peak = process.memoryUsage().rss;
+  private readonly start = Date.now();
+  private readonly runId = ++runs;
+
+  constructor(
+    private readonly system: TransitionSystem,
+    private readonly options: ParallelOptions,
+  ) {
+    this.pool = poolFor(options.workers);
+    this.table = newTable(this.tableLog2);
+  }
+
+  async run(): Promise<ExploreResult> {
+    const timer = setInterval(() => this.watch(true), this.options.progressIntervalMs ?? 1000);
+    try {
+      return await this.levels();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private states(): number {
+    return 1 + Atomics.load(this.control, CTRL.size);
+  }
+
+  /** Limits and interruption (always), progress (from the timer), checked while the workers run. */
+  private watch(report = false): void {
+    const o = this.options;
+    const rss = process.memoryUsage().rss;
+    this.peak = Math.max(this.peak, rss);
+    const elapsed = Date.now() - this.start;
+    if (!this.stopReason) {
+      if (o.shouldStop?.()) this.stopReason = 'interrupted';
+      else if (o.timeLimitMs !== undefined && elapsed >= o.timeLimitMs) this.stopReason = 'time-limit';
+      else if (o.memoryLimitBytes !== undefined && rss > o.memoryLimitBytes) this.stopReason = 'memory-limit';
+      else if (o.maxStates !== undefined && this.states() >= o.maxStates) this.stopReason = 'max-states';
+      if (this.stopReason) Atomics.store(this.control, CTRL.stop, 1);
+    }
+    if (!report) return;
+    o.onProgress?.({
+      depth: this.depth,
+      states: this.states(),
+      transitions: this.transitions,
+      frontier: Math.max(0, this.frontierCount - Atomics.load(this.control, CTRL.expanded)),
+      elapsedMs: elapsed,
+      memoryBytes: this.peak,
+    });
+  }
+
+  private depth = 0;
+  private transitions = 0;
+  private frontierCount = 1;
+
+  private async levels(): Promise<ExploreResult> {
+    const { system, options } = this;
+    const W = system.layout.width;
+    const kernel = instantiate(system);
+    const init = system.initial;
+    sharedInsert(this.table, hashState(init, 0, W, SEED_A), hashState(init, 0, W, SEED_B));
+    const first = new Int32Array(new SharedArrayBuffer(Math.max(W, 1) * 4));
+    first.set(init);
+    let frontier: Segment[] = [{ buf: first, count: 1 }];
+    let maxDepth = 0;
+    for (;;) {
+      this.frontierCount = frontier.reduce((n, s) => n + s.count, 0);
+      if (this.frontierCount === 0) return this.result('pass', maxDepth);
+      const lastLevel = options.maxDepth !== undefined && this.depth >= options.maxDepth;
+      this.ensureRoom(true);
+      const level = await this.expand(frontier, lastLevel);
+      if (level.error) throw new ModelRuntimeError(level.error);
+      const next = level.segments;
+      const found = next.reduce((n, s) => n + s.count, 0);
+      if (found > 0) maxDepth = this.depth + 1;
+      if (level.violationDepth >= 0 && !this.stopReason) return this.violation(kernel, level.violationDepth, maxDepth);
+      if (this.stopReason) return this.result('incomplete', maxDepth);
+      if (level.cutByDepth) {
+        this.stopReason = 'max-depth';
+        return this.result('incomplete', maxDepth);
+      }
+      if (options.maxStates !== undefined && this.states() >= options.maxStates && found > 0) {
+        this.stopReason = 'max-states';
+        return this.result('incomplete', maxDepth);
+      }
+      frontier = next;
+      if (found > 0) this.depth++;
+      this.watch();
+    }
+  }
+
+  /** Expands one level with every worker; pauses to grow the table when it fills up. */
+  private async expand(frontier: Segment[], lastLevel: boolean) {
+    const ctl = this.control;
+    Atomics.store(ctl, CTRL.cursor, 0);
+    Atomics.store(ctl, CTRL.expanded, 0);
+    const chunks = frontier.reduce((n, s) => n + Math.ceil(s.count / CHUNK), 0);
+    const latest = new Map<number, LevelResult>();
+    let violationDepth = -1;
+    let cutByDepth = false;
+    let error: string | undefined;
+    for (;;) {
+      this.ensureRoom(false);
+      const task: LevelTask = {
+        runId: this.runId,
+        source: this.system.source,
+        tables: this.system.tables,
+        width: this.system.layout.width,
+        level: this.depth,
+        frontier,
+        chunk: CHUNK,
+        control: ctl,
+        table: this.table,
+        lastLevel,
+        deadlock: this.options.deadlock !== false,
+      };
+      const results = (await Promise.all(Array.from({ length: this.options.workers }, () => this.pool.run(task)))) as LevelResult[];
+      for (const r of results) {
+        this.transitions += r.transitions;
+        if (r.level === this.depth) latest.set(r.threadId, r);
+        if (r.violationDepth >= 0 && (violationDepth < 0 || r.violationDepth < violationDepth)) violationDepth = r.violationDepth;
+        cutByDepth ||= r.cutByDepth;
+        error ??= r.error;
+      }
+      if (error || Atomics.load(ctl, CTRL.stop) !== 0 || Atomics.load(ctl, CTRL.cursor) >= chunks) break;
+    }
+    const segments = [...latest.values()].sort((a, b) => a.threadId - b.threadId).map((r) => r.segment).filter((s) => s.count > 0);
+    return { segments, violationDepth, cutByDepth, error };
+  }
+
+  /** Keeps the table at most ~70% full during a level, and grows it between levels past 50%. */
+  private ensureRoom(betweenLevels: boolean): void {
+    const size = Atomics.load(this.control, CTRL.size) + 1;
+    const limit = betweenLevels ? 0.5 : 0.7;
+    while (size >= limit * 2 ** this.tableLog2) {
+      this.tableLog2++;
+      this.table = grown(this.table, this.tableLog2);
+    }
+    // Leave headroom for the chunks in flight when a worker notices the pause.
+    Atomics.store(this.control, CTRL.pauseAt, Math.floor(0.7 * 2 ** this.tableLog2));
+  }
+
+  private async violation(kernel: ReturnType<typeof instantiate>, depth: number, maxDepth: number): Promise<ExploreResult> {
+    // The canonical counterexample: the one the one-worker engine finds first.
+    const canonical = await explore(this.system, kernel, { deadlock: this.options.deadlock, maxDepth: this.depth + 1 });
+    if (canonical.verdict !== 'violation' || canonical.violation!.depth !== depth)
+      throw new Error(`internal error: workers found a violation at depth ${depth}, the one-worker engine ${canonical.violation?.depth ?? 'none'}`);
+    return { ...this.result('violation', maxDepth), violation: canonical.violation };
+  }
+
+  private result(verdict: ExploreResult['verdict'], maxDepth: number): ExploreResult {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+    return {
+      verdict,
+      stopReason: verdict === 'incomplete' ? this.stopReason : null,
+      violation: null,
+      states: this.states(),
+      transitions: this.transitions,
+      maxDepth,
+      durationMs: Date.now() - this.start,
+      peakMemoryBytes: this.peak,
+      engineBytes: this.table.words.byteLength,
+      exact: false,
+    };
+  }
+}

@@ -1,0 +1,142 @@
+// One worker thread's share of a BFS level: claim chunks of the frontier with Atomics.add,
+// expand each chunk in a function call of its own, insert successors into the shared
+// seen-set, and append new states to this thread's own segment of the next frontier (a
+// SharedArrayBuffer the next level reads directly; states never travel in messages).
+import { threadId } from 'node:worker_threads';
+import { instantiate, SuccessorBuffer, type Kernel } from '../compile/system.ts';
+import { hashState, SEED_A, SEED_B } from './fingerprint.ts';
+import { sharedHas, sharedInsert, type SeenTable } from './shared-seen-set.ts';
+
+/** Slots of the control block shared by the coordinator and the workers. */
+export const CTRL = { cursor: 0, stop: 1, size: 2, pauseAt: 3, expanded: 4, length: 8 } as const;
+
+export interface Segment {
+  readonly buf: Int32Array; // over a SharedArrayBuffer
+  readonly count: number;
+}
+
+export interface LevelTask {
+  readonly runId: number;
+  readonly source: string;
+  readonly tables: readonly (Uint8Array | Int32Array)[];
+  readonly width: number;
+  readonly level: number; // depth of the states being expanded
+  readonly frontier: readonly Segment[];
+  readonly chunk: number;
+  readonly control: Int32Array; // over a SharedArrayBuffer, see CTRL
+  readonly table: SeenTable;
+  readonly lastLevel: boolean; // at --max-depth: look, do not insert
+  readonly deadlock: boolean;
+}
+
+export interface LevelResult {
+  readonly threadId: number;
+  readonly level: number;
+  readonly segment: Segment; // everything this thread found at this level so far
+  readonly transitions: number;
+  /** Least depth of a violation this thread saw at this level, or -1. */
+  readonly violationDepth: number;
+  readonly cutByDepth: boolean;
+  readonly error?: string;
+}
+
+interface ThreadState {
+  runId: number;
+  kernel: Kernel;
+  out: SuccessorBuffer;
+  level: number;
+  seg: Int32Array;
+  segCount: number;
+}
+
+let mine: ThreadState | undefined;
+
+export function expandLevel(task: LevelTask): LevelResult {
+  const W = task.width;
+  if (!mine || mine.runId !== task.runId) {
+    mine = { runId: task.runId, kernel: instantiate(task), out: new SuccessorBuffer(W), level: -1, seg: new Int32Array(0), segCount: 0 };
+  }
+  const me = mine;
+  if (me.level !== task.level) {
+    // A new level: the old segment now belongs to the frontier being expanded; start afresh.
+    me.level = task.level;
+    me.seg = new Int32Array(new SharedArrayBuffer(Math.max(W, 1) * 4 * 4096));
+    me.segCount = 0;
+  }
+  // Chunks never straddle two segments: chunk k is (segment, lo, hi).
+  const chunks: number[] = [];
+  task.frontier.forEach((s, si) => {
+    for (let lo = 0; lo < s.count; lo += task.chunk) chunks.push(si, lo, Math.min(lo + task.chunk, s.count));
+  });
+  const nChunks = chunks.length / 3;
+  const ctl = task.control;
+  let transitions = 0;
+  let violationDepth = -1;
+  let cutByDepth = false;
+  try {
+    for (;;) {
+      if (Atomics.load(ctl, CTRL.stop) !== 0) break;
+      if (Atomics.load(ctl, CTRL.size) >= Atomics.load(ctl, CTRL.pauseAt)) break; // the coordinator grows the table
+      const k = Atomics.add(ctl, CTRL.cursor, 1);
+      if (k >= nChunks) break;
+      const r = expandChunk(task, me, task.frontier[chunks[3 * k]].buf, chunks[3 * k + 1], chunks[3 * k + 2]);
+      transitions += r.transitions;
+      if (r.violationDepth >= 0 && (violationDepth < 0 || r.violationDepth < violationDepth)) violationDepth = r.violationDepth;
+      cutByDepth ||= r.cutByDepth;
+    }
+  } catch (e) {
+    return { threadId, level: task.level, segment: { buf: me.seg, count: me.segCount }, transitions, violationDepth, cutByDepth, error: (e as Error).message };
+  }
+  return { threadId, level: task.level, segment: { buf: me.seg, count: me.segCount }, transitions, violationDepth, cutByDepth };
+}
+
+function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: number, hi: number) {
+  // Locals, not properties of the (structured-cloned) task: this is the hot loop.
+  const W = task.width;
+  const kernel = me.kernel;
+  const out = me.out;
+  const depth = task.level;
+  const lastLevel = task.lastLevel;
+  const deadlock = task.deadlock;
+  const table = task.table;
+  let seg = me.seg;
+  let segCount = me.segCount;
+  let transitions = 0;
+  let inserted = 0;
+  let violationDepth = -1;
+  let cutByDepth = false;
+  for (let i = lo; i < hi; i++) {
+    const off = i * W;
+    const r = kernel.successors(src, off, out);
+    const n = r < 0 ? out.count : r;
+    if (r < 0) violationDepth = violationDepth < 0 ? depth + 1 : Math.min(violationDepth, depth + 1);
+    else if (r === 0 && deadlock && !kernel.validEnd(src, off)) violationDepth = depth;
+    transitions += n;
+    const buf = out.buf;
+    for (let j = 0; j < n; j++) {
+      const so = j * W;
+      const a = hashState(buf, so, W, SEED_A);
+      const b = hashState(buf, so, W, SEED_B);
+      if (lastLevel) {
+        if (!sharedHas(table, a, b)) cutByDepth = true;
+        continue;
+      }
+      if (!sharedInsert(table, a, b)) continue;
+      inserted++;
+      if ((segCount + 1) * W > seg.length) {
+        const bigger = new Int32Array(new SharedArrayBuffer(seg.length * 8));
+        bigger.set(seg);
+        seg = bigger;
+      }
+      const to = segCount * W;
+      for (let k = 0; k < W; k++) seg[to + k] = buf[so + k];
+      segCount++;
+      if (kernel.invariants(buf, so) !== -1 && (violationDepth < 0 || depth + 1 < violationDepth)) violationDepth = depth + 1;
+    }
+  }
+  me.seg = seg;
+  me.segCount = segCount;
+  Atomics.add(task.control, CTRL.size, inserted);
+  Atomics.add(task.control, CTRL.expanded, hi - lo);
+  return { transitions, violationDepth, cutByDepth };
+}
