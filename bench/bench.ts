@@ -1,35 +1,135 @@
-// `npm run bench`: distinct states/s, transitions/s and memory per distinct state on fixed
-// models at fixed sizes. Figures quoted in the README and in issue notes come from here.
-// (Worker scaling and the SPIN comparison arrive with the parallel engine.)
+// `npm run bench [-- --quick]`: distinct states/s, transitions/s, peak memory per distinct
+// state and the 1-to-N-worker scaling on a fixed scalable model; with `spin` on the PATH, the
+// same model in Promela under SPIN (reductions off, full state storage) and the ratio.
+// Each configuration runs in a fresh process, so memory is the whole process's peak.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSystem } from '../src/cli/pipeline.ts';
-import { instantiate } from '../src/compile/system.ts';
-import { explore } from '../src/explore/bfs.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const CASES: { label: string; model: string; consts: Record<string, string> }[] = [
-  { label: 'token-pool P=5 T=3', model: 'models/examples/token-pool.mmu', consts: { P: '5', T: '3' } },
-  { label: 'bbm-leaf-mini CPUS=4', model: 'models/examples/bbm-leaf-mini.mmu', consts: { CPUS: '4' } },
-];
-if (process.argv.includes('--large')) CASES.push({ label: 'token-pool P=6 T=3', model: 'models/examples/token-pool.mmu', consts: { P: '6', T: '3' } });
+const BIN = join(ROOT, 'bin', 'mmucheck.js');
+const quick = process.argv.includes('--quick');
+const cores = availableParallelism();
 
-const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-console.log('model                       states        states/s   transitions/s  engine B/state  peak RSS B/state');
-for (const c of CASES) {
-  const built = buildSystem(join(ROOT, c.model), c.consts);
-  if (!built.system) throw new Error(`${c.model} does not compile`);
-  const rssBefore = process.memoryUsage().rss;
-  const r = await explore(built.system, instantiate(built.system));
-  const secs = r.durationMs / 1000;
-  console.log(
-    [
-      c.label.padEnd(24),
-      fmt(r.states).padStart(12),
-      fmt(r.states / secs).padStart(14),
-      fmt(r.transitions / secs).padStart(15),
-      (r.engineBytes / r.states).toFixed(1).padStart(15),
-      (Math.max(0, r.peakMemoryBytes - rssBefore) / r.states).toFixed(1).padStart(17),
-    ].join(' '),
-  );
+// P workers draw one of T tokens from a shared pool, do three local steps while holding it,
+// return it and do one more step. Four positions hold a token and two do not, so the model
+// has sum_{k<=T} C(P,k) 4^k 2^(P-k) states: a count known without running any checker.
+const SIZES = [
+  { label: '~2 M', P: 8, T: 8 },
+  ...(quick ? [] : [{ label: '~30 M', P: 10, T: 6 }]),
+];
+
+function expectedStates(P: number, T: number): number {
+  let total = 0;
+  let c = 1; // C(P, k)
+  for (let k = 0; k <= Math.min(P, T); k++) {
+    total += c * 4 ** k * 2 ** (P - k);
+    c = (c * (P - k)) / (k + 1);
+  }
+  return total;
 }
-console.log('1 worker (the parallel engine is not built yet); run with --large for the 30 M-state size');
+
+const MMU = `model pool_bench;
+const P = 8;
+const T = 8;
+shared pool: 0..T = T;
+process worker(i: 0..P-1) {
+  var held: 0..1;
+  var work: 0..3;
+  loop {
+    atomic { await pool > 0; pool = pool - 1; held = 1; }
+    work = 1;
+    work = 2;
+    work = 3;
+    atomic { pool = pool + 1; held = 0; }
+    work = 0;
+  }
+}
+invariant conserved: pool + (sum w: 0..P-1 :: worker[w].held) == T;
+`;
+
+function promela(P: number, T: number): string {
+  const held = Array.from({ length: P }, (_, i) => `worker[${i}]:held`).join(' + ');
+  return `byte pool = ${T};
+active [${P}] proctype worker() {
+  bit held = 0;
+  byte work = 0;
+  do
+  :: d_step { pool > 0 -> pool--; held = 1 };
+     work = 1;
+     work = 2;
+     work = 3;
+     d_step { pool++; held = 0 };
+     work = 0
+  od
+}
+active proctype monitor() { atomic { pool + ${held} != ${T} -> assert(false) } }
+`;
+}
+
+interface Run {
+  states: number;
+  transitions: number;
+  seconds: number;
+  peak: number;
+}
+
+function mmucheck(file: string, P: number, T: number, workers: number): Run {
+  const r = spawnSync(process.execPath, [BIN, 'check', file, '--const', `P=${P}`, '--const', `T=${T}`, '--workers', String(workers), '--json', '--quiet'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`mmucheck exited ${r.status}: ${r.stderr}`);
+  const o = JSON.parse(r.stdout);
+  return { states: o.states, transitions: o.transitions, seconds: o.durationMs / 1000, peak: o.peakMemoryBytes };
+}
+
+function spin(dir: string, P: number, T: number): (Run & { note: string }) | null {
+  const has = spawnSync('sh', ['-c', 'command -v spin && command -v cc'], { encoding: 'utf8' });
+  if (has.status !== 0) return null;
+  const pml = join(dir, `pool-${P}-${T}.pml`);
+  writeFileSync(pml, promela(P, T));
+  const flags = '-DNOREDUCE -DSAFETY -DMEMLIM=20000';
+  execFileSync('spin', ['-o1', '-o2', '-o3', '-a', pml], { cwd: dir, stdio: 'ignore' });
+  execFileSync('cc', ['-O2', ...flags.split(' '), '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'ignore' });
+  const w = Math.ceil(Math.log2(expectedStates(P, T))) + 1;
+  const out = spawnSync('/usr/bin/time', ['-f', 'maxrss %M', './pan', '-m100000000', `-w${w}`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const text = out.stdout + out.stderr;
+  const num = (re: RegExp) => Number((re.exec(text) ?? [])[1]);
+  return {
+    states: num(/([0-9.e+]+) states, stored/),
+    transitions: num(/([0-9.e+]+) transitions \(= stored\+matched\)/),
+    seconds: num(/elapsed time ([0-9.e+]+) seconds/),
+    peak: num(/maxrss ([0-9]+)/) * 1024,
+    note: `spin -o1 -o2 -o3, cc -O2 ${flags}, pan -w${w}`,
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mmucheck-bench-'));
+const model = join(dir, 'pool.mmu');
+writeFileSync(model, MMU);
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const row = (name: string, r: Run) =>
+  `  ${name.padEnd(22)} ${fmt(r.states).padStart(12)} states ${r.seconds.toFixed(2).padStart(7)} s ${fmt(r.states / r.seconds).padStart(11)} states/s ${fmt(r.transitions / r.seconds).padStart(12)} transitions/s ${(r.peak / r.states).toFixed(1).padStart(7)} B/state`;
+
+console.log(`pool model: P workers, T tokens; ${cores} cores`);
+for (const { label, P, T } of SIZES) {
+  const expected = expectedStates(P, T);
+  console.log(`\n${label}: P=${P} T=${T}, ${fmt(expected)} states by the closed form`);
+  const one = mmucheck(model, P, T, 1);
+  console.log(row('mmucheck 1 worker', one));
+  const many = mmucheck(model, P, T, cores);
+  console.log(row(`mmucheck ${cores} workers`, many));
+  for (const r of [one, many]) if (r.states !== expected) console.log(`  MISMATCH: mmucheck found ${r.states} states, the closed form says ${expected}`);
+  console.log(`  speed-up 1 -> ${cores} workers: ${(one.seconds / many.seconds).toFixed(2)}x`);
+  const s = spin(dir, P, T);
+  if (!s) {
+    console.log('  spin: not on the PATH (apt-get install spin to compare)');
+    continue;
+  }
+  console.log(row('spin (1 core)', s));
+  console.log(`  ${s.note}`);
+  if (s.states !== expected) console.log(`  STATE COUNTS DIFFER: spin stored ${s.states}, mmucheck ${many.states}: the ratio below compares different work`);
+  console.log(`  mmucheck ${cores} workers / spin: ${(many.states / many.seconds / (s.states / s.seconds)).toFixed(2)}x states/s`);
+}

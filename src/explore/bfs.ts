@@ -166,7 +166,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
           grown.set(next);
           next = grown;
         }
-        next.set(buf.subarray(so, so + W), nextCount * W);
+        const to = nextCount * W;
+        for (let k = 0; k < W; k++) next[to + k] = buf[so + k];
         nextCount++;
         if (!pending) pending = invariantViolation(buf, so, newIndex, depth + 1);
       }

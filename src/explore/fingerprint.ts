@@ -21,6 +21,40 @@ export function hashState(s: Int32Array, off: number, width: number, seed: numbe
   return h | 0;
 }
 
+/**
+ * Both halves of a state's 64-bit fingerprint in one pass over its slots: the same values as
+ * hashState(.., SEED_A) and hashState(.., SEED_B), written to out[0] and out[1].
+ */
+export function fingerprint(s: Int32Array, off: number, width: number, out: Int32Array): void {
+  let h = SEED_A | 0;
+  let g = SEED_B | 0;
+  for (let i = 0; i < width; i++) {
+    let k = Math.imul(s[off + i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    g ^= k;
+    g = (g << 13) | (g >>> 19);
+    g = (Math.imul(g, 5) + 0xe6546b64) | 0;
+  }
+  h ^= width;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  g ^= width;
+  g ^= g >>> 16;
+  g = Math.imul(g, 0x85ebca6b);
+  g ^= g >>> 13;
+  g = Math.imul(g, 0xc2b2ae35);
+  g ^= g >>> 16;
+  out[0] = h;
+  out[1] = g;
+}
+
 export const SEED_A = 0x9747b28c;
 export const SEED_B = 0x2f6b1d35;
 
@@ -114,12 +148,15 @@ export interface StateSet {
 export class FingerprintStateSet implements StateSet {
   readonly exact = false;
   private readonly set = new FingerprintSet(16);
+  private readonly fp = new Int32Array(2);
   constructor(private readonly width: number) {}
   insert(s: Int32Array, off: number): boolean {
-    return this.set.insert(hashState(s, off, this.width, SEED_A), hashState(s, off, this.width, SEED_B));
+    fingerprint(s, off, this.width, this.fp);
+    return this.set.insert(this.fp[0], this.fp[1]);
   }
   has(s: Int32Array, off: number): boolean {
-    return this.set.has(hashState(s, off, this.width, SEED_A), hashState(s, off, this.width, SEED_B));
+    fingerprint(s, off, this.width, this.fp);
+    return this.set.has(this.fp[0], this.fp[1]);
   }
   get bytes(): number {
     return this.set.bytes;

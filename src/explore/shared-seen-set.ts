@@ -2,7 +2,7 @@
 // pairs of Int32 in a SharedArrayBuffer, inserted lock-free (Laarman et al., FMCAD 2010).
 // A slot is claimed by a compare-and-swap of its first word from 0 to the fingerprint's
 // high half; the claimer then stores the low half. A reader that finds a claimed slot whose
-// low half is still 0 waits for it (the claimer is between two plain instructions).
+// low half is still 0 waits for it (the claimer is between two instructions).
 // So 0 never appears as a stored half: a half that hashes to 0 is stored as 1, which costs a
 // negligible sliver of the 64 bits. The table grows between BFS levels, when nobody inserts.
 
@@ -18,7 +18,12 @@ export function newTable(slotsLog2: number): SeenTable {
 
 export class TableFullError extends Error {}
 
-/** Inserts (a, b); true when it was not there before. Safe to call from many threads at once. */
+/**
+ * Inserts (a, b); true when it was not there before. Safe to call from many threads at once.
+ * Probes read plainly: a slot seen empty is claimed with a compare-and-swap, which returns
+ * the slot's real first word if another thread got there first. So a duplicate, the common
+ * case in BFS, costs no atomic operation at all.
+ */
 export function sharedInsert(t: SeenTable, a: number, b: number): boolean {
   if (a === 0) a = 1;
   if (b === 0) b = 1;
@@ -27,7 +32,7 @@ export function sharedInsert(t: SeenTable, a: number, b: number): boolean {
   let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
   for (let probes = 0; probes <= mask; probes++) {
     const at = i << 1;
-    let x = Atomics.load(w, at);
+    let x = w[at];
     if (x === 0) {
       x = Atomics.compareExchange(w, at, 0, a);
       if (x === 0) {
@@ -36,7 +41,7 @@ export function sharedInsert(t: SeenTable, a: number, b: number): boolean {
       }
     }
     if (x === a) {
-      let y = Atomics.load(w, at + 1);
+      let y = w[at + 1];
       while (y === 0) y = Atomics.load(w, at + 1);
       if (y === b) return false;
     }
@@ -53,10 +58,10 @@ export function sharedHas(t: SeenTable, a: number, b: number): boolean {
   let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
   for (let probes = 0; probes <= mask; probes++) {
     const at = i << 1;
-    const x = Atomics.load(w, at);
+    const x = w[at];
     if (x === 0) return false;
     if (x === a) {
-      let y = Atomics.load(w, at + 1);
+      let y = w[at + 1];
       while (y === 0) y = Atomics.load(w, at + 1);
       if (y === b) return true;
     }

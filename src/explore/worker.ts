@@ -4,7 +4,7 @@
 // SharedArrayBuffer the next level reads directly; states never travel in messages).
 import { threadId } from 'node:worker_threads';
 import { instantiate, SuccessorBuffer, type Kernel } from '../compile/system.ts';
-import { hashState, SEED_A, SEED_B } from './fingerprint.ts';
+import { fingerprint } from './fingerprint.ts';
 import { sharedHas, sharedInsert, type SeenTable } from './shared-seen-set.ts';
 
 /** Slots of the control block shared by the coordinator and the workers. */
@@ -47,6 +47,7 @@ interface ThreadState {
   level: number;
   seg: Int32Array;
   segCount: number;
+  fp: Int32Array;
 }
 
 let mine: ThreadState | undefined;
@@ -54,7 +55,7 @@ let mine: ThreadState | undefined;
 export function expandLevel(task: LevelTask): LevelResult {
   const W = task.width;
   if (!mine || mine.runId !== task.runId) {
-    mine = { runId: task.runId, kernel: instantiate(task), out: new SuccessorBuffer(W), level: -1, seg: new Int32Array(0), segCount: 0 };
+    mine = { runId: task.runId, kernel: instantiate(task), out: new SuccessorBuffer(W), level: -1, seg: new Int32Array(0), segCount: 0, fp: new Int32Array(2) };
   }
   const me = mine;
   if (me.level !== task.level) {
@@ -105,6 +106,7 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
   let inserted = 0;
   let violationDepth = -1;
   let cutByDepth = false;
+  const fp = me.fp;
   for (let i = lo; i < hi; i++) {
     const off = i * W;
     const r = kernel.successors(src, off, out);
@@ -115,8 +117,9 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
     const buf = out.buf;
     for (let j = 0; j < n; j++) {
       const so = j * W;
-      const a = hashState(buf, so, W, SEED_A);
-      const b = hashState(buf, so, W, SEED_B);
+      fingerprint(buf, so, W, fp);
+      const a = fp[0];
+      const b = fp[1];
       if (lastLevel) {
         if (!sharedHas(table, a, b)) cutByDepth = true;
         continue;
