@@ -454,8 +454,8 @@ class Parser {
     if (t.kind === 'punct' && t.text === '(') {
       this.next();
       const e = this.expr();
-      this.expect(')');
-      return e;
+      const close = this.expect(')');
+      return { ...e, span: joinSpans(t.span, close.span) }; // the parentheses belong to the text shown
     }
     if (t.kind !== 'ident') return this.fail(`expected an expression, found ${this.describe(t)}`);
     if (t.text === 'true' || t.text === 'false') {

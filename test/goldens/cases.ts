@@ -34,11 +34,17 @@ function diagnosticsOf(model: string): string {
   }
 }
 
-async function counterexample(model: string, consts: Record<string, string>, format: 'table' | 'text', deadlock = true): Promise<string> {
+async function counterexample(
+  model: string,
+  consts: Record<string, string>,
+  format: 'table' | 'text',
+  deadlock = true,
+  invariants?: string[],
+): Promise<string> {
   const prev = process.cwd();
   process.chdir(ROOT);
   try {
-    const built = buildSystem(model, consts);
+    const built = buildSystem(model, consts, invariants);
     if (!built.system) return renderDiagnostics(built.diagnostics, plain) + '\n';
     const sys = built.system;
     const r = await explore(sys, instantiate(sys), { deadlock });
@@ -70,7 +76,7 @@ function specCounterexamples(): GoldenCase[] {
       if (check.expect.verdict !== 'violation') continue;
       const slug = check.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
       const consts = Object.fromEntries(Object.entries(check.const).map(([k, v]) => [k, String(v)]));
-      out.push({ name: `models/${base}/${slug}.table.txt`, produce: () => counterexample(relative(ROOT, spec.model), consts, 'table', check.deadlock) });
+      out.push({ name: `models/${base}/${slug}.table.txt`, produce: () => counterexample(relative(ROOT, spec.model), consts, 'table', check.deadlock, check.invariants) });
     }
   }
   return out;
