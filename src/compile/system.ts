@@ -9,6 +9,7 @@ import { buildAutomaton, type Automaton, type Edge } from './automaton.ts';
 import { bounds, emitExpr, type ExprContext, type Tables } from './emit-expr.ts';
 import { atomicFrame, emitStmt, emitStore, forks } from './emit-step.ts';
 import { buildLayout, flattenValue, type StateLayout } from './layout.ts';
+import { emitPacking, planPacking, slotRange, type Packing } from './packing.ts';
 
 /** What a step of the automaton was, for traces. */
 export interface ActionInfo {
@@ -33,6 +34,8 @@ export interface TransitionSystem {
   /** Generated JS: the body of `function ($T)` returning `{ successors, invariants, validEnd, signal }`. */
   readonly source: string;
   readonly tables: readonly (Uint8Array | Int32Array)[];
+  /** How a state packs into `packing.words` 32-bit words (what the engine stores and hashes). */
+  readonly packing: Packing;
 }
 
 export function compile(model: I.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
@@ -158,6 +161,13 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     })
     .filter((x) => x !== null);
 
+  const packing = planPacking(
+    layout.slotNames.map((sn, slot) => {
+      const owner = layout.instances.findIndex((inst) => inst.pcSlot === slot);
+      return slotRange(sn.type, owner >= 0 ? automata[owner].nodes.length : 0);
+    }),
+  );
+
   const source = [
     ...tables.map((_, i) => `const T${i} = $T[${i}];`),
     `const M = $M;`,
@@ -179,7 +189,8 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     `  return -1;`,
     `}`,
     `function validEnd(s, so) { return ${ends.length ? ends.join(' && ') : 'true'}; }`,
-    `return { successors, invariants, validEnd, signal: $V };`,
+    emitPacking(packing),
+    `return { successors, invariants, validEnd, pack, unpack, signal: $V };`,
   ].join('\n');
 
   const init: number[] = [];
@@ -206,6 +217,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
       invariantNames: invariants.map((i) => i.name),
       source: source.replace('const M = $M;', `const M = ${JSON.stringify(messages)};`),
       tables,
+      packing,
     },
     diagnostics: [],
   };
@@ -245,6 +257,9 @@ export interface Kernel {
   successors(s: Int32Array, so: number, out: SuccessorBuffer): number;
   invariants(s: Int32Array, so: number): number;
   validEnd(s: Int32Array, so: number): boolean;
+  /** Packs the state at s[so..] into d[dof..] (packing.words words), and back. */
+  pack(s: Int32Array, so: number, d: Int32Array, dof: number): void;
+  unpack(d: Int32Array, dof: number, s: Int32Array, so: number): void;
   readonly signal: { kind: string; message: string };
 }
 

@@ -65,15 +65,18 @@ export class ModelRuntimeError extends Error {}
  */
 export async function explore(system: TransitionSystem, kernel: Kernel, options: ExploreOptions = {}): Promise<ExploreResult> {
   const W = system.layout.width;
+  const K = system.packing.words; // the frontier and the seen-set hold packed states
   const deadlock = options.deadlock !== false;
   const start = Date.now();
-  const seen: StateSet = options.exact ? new ExactStateSet(W) : new FingerprintStateSet(W);
+  const seen: StateSet = options.exact ? new ExactStateSet(K) : new FingerprintStateSet(K);
   const parents = new IntLog();
   const positions = new IntLog();
   const out = new SuccessorBuffer(W);
-  let cur = new Int32Array(Math.max(W, 1) * 1024);
+  const scratch = new Int32Array(Math.max(W, 1)); // the state being expanded, unpacked
+  const packed = new Int32Array(K);
+  let cur = new Int32Array(K * 1024);
   let curCount = 0;
-  let next = new Int32Array(Math.max(W, 1) * 1024);
+  let next = new Int32Array(K * 1024);
   let nextCount = 0;
   let states = 0;
   let transitions = 0;
@@ -125,11 +128,12 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
   };
 
   // The initial state.
-  seen.insert(system.initial, 0);
+  kernel.pack(system.initial, 0, packed, 0);
+  seen.insert(packed, 0);
   parents.push(-1);
   positions.push(-1);
   states = 1;
-  cur.set(system.initial, 0);
+  cur.set(packed, 0);
   curCount = 1;
   const initViolation = invariantViolation(system.initial, 0, 0, 0);
   if (initViolation) return result('violation', initViolation);
@@ -141,10 +145,10 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
     let deadlocked: FoundViolation | null = null;
     for (let i = 0; i < curCount; i++) {
       const index = levelStart + i;
-      const off = i * W;
-      const r = successorsOf(cur, off);
+      kernel.unpack(cur, i * K, scratch, 0);
+      const r = successorsOf(scratch, 0);
       const n = r < 0 ? out.count : r;
-      if (r === 0 && deadlock && !deadlocked && !kernel.validEnd(cur, off)) {
+      if (r === 0 && deadlock && !deadlocked && !kernel.validEnd(scratch, 0)) {
         // Shallower than anything pending from this level; the level is still finished so that
         // the counts do not depend on where in the level the deadlock stood (or on workers).
         deadlocked = { kind: 'deadlock', property: 'deadlock', message: 'no process can take a step', depth, path: pathTo(index) };
@@ -153,21 +157,22 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
       const buf = out.buf;
       for (let j = 0; j < n; j++) {
         const so = j * W;
+        kernel.pack(buf, so, packed, 0);
         if (lastLevel) {
-          if (!seen.has(buf, so)) stop = 'max-depth';
+          if (!seen.has(packed, 0)) stop = 'max-depth';
           continue;
         }
-        if (!seen.insert(buf, so)) continue;
+        if (!seen.insert(packed, 0)) continue;
         const newIndex = states++;
         parents.push(index);
         positions.push(j);
-        if ((nextCount + 1) * W > next.length) {
+        if ((nextCount + 1) * K > next.length) {
           const grown = new Int32Array(next.length * 2);
           grown.set(next);
           next = grown;
         }
-        const to = nextCount * W;
-        for (let k = 0; k < W; k++) next[to + k] = buf[so + k];
+        const to = nextCount * K;
+        for (let k = 0; k < K; k++) next[to + k] = packed[k];
         nextCount++;
         if (!pending) pending = invariantViolation(buf, so, newIndex, depth + 1);
       }

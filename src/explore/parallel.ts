@@ -12,7 +12,7 @@
 import { Piscina } from 'piscina';
 import { instantiate, type TransitionSystem } from '../compile/system.ts';
 import { explore, ModelRuntimeError, type ExploreOptions, type ExploreResult, type StopReason } from './bfs.ts';
-import { hashState, SEED_A, SEED_B } from './fingerprint.ts';
+import { fingerprint } from './fingerprint.ts';
 import { grown, newTable, sharedInsert, type SeenTable } from './shared-seen-set.ts';
 import { CTRL, type LevelResult, type LevelTask, type Segment } from './worker.ts';
 
@@ -124,12 +124,13 @@ class Coordinator {
 
   private async levels(): Promise<ExploreResult> {
     const { system, options } = this;
-    const W = system.layout.width;
+    const K = system.packing.words;
     const kernel = instantiate(system);
-    const init = system.initial;
-    sharedInsert(this.table, hashState(init, 0, W, SEED_A), hashState(init, 0, W, SEED_B));
-    const first = new Int32Array(new SharedArrayBuffer(Math.max(W, 1) * 4));
-    first.set(init);
+    const first = new Int32Array(new SharedArrayBuffer(K * 4));
+    kernel.pack(system.initial, 0, first, 0);
+    const fp = new Int32Array(2);
+    fingerprint(first, 0, K, fp);
+    sharedInsert(this.table, fp[0], fp[1]);
     let frontier: Segment[] = [{ buf: first, count: 1 }];
     let maxDepth = 0;
     for (;;) {
@@ -175,6 +176,7 @@ class Coordinator {
         source: this.system.source,
         tables: this.system.tables,
         width: this.system.layout.width,
+        packedWords: this.system.packing.words,
         level: this.depth,
         frontier,
         chunk: CHUNK,

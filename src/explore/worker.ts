@@ -20,6 +20,7 @@ export interface LevelTask {
   readonly source: string;
   readonly tables: readonly (Uint8Array | Int32Array)[];
   readonly width: number;
+  readonly packedWords: number;
   readonly level: number; // depth of the states being expanded
   readonly frontier: readonly Segment[];
   readonly chunk: number;
@@ -48,20 +49,33 @@ interface ThreadState {
   seg: Int32Array;
   segCount: number;
   fp: Int32Array;
+  scratch: Int32Array;
+  packed: Int32Array;
 }
 
 let mine: ThreadState | undefined;
 
 export function expandLevel(task: LevelTask): LevelResult {
   const W = task.width;
+  const K = task.packedWords;
   if (!mine || mine.runId !== task.runId) {
-    mine = { runId: task.runId, kernel: instantiate(task), out: new SuccessorBuffer(W), level: -1, seg: new Int32Array(0), segCount: 0, fp: new Int32Array(2) };
+    mine = {
+      runId: task.runId,
+      kernel: instantiate(task),
+      out: new SuccessorBuffer(W),
+      level: -1,
+      seg: new Int32Array(0),
+      segCount: 0,
+      fp: new Int32Array(2),
+      scratch: new Int32Array(Math.max(W, 1)),
+      packed: new Int32Array(K),
+    };
   }
   const me = mine;
   if (me.level !== task.level) {
     // A new level: the old segment now belongs to the frontier being expanded; start afresh.
     me.level = task.level;
-    me.seg = new Int32Array(new SharedArrayBuffer(Math.max(W, 1) * 4 * 4096));
+    me.seg = new Int32Array(new SharedArrayBuffer(K * 4 * 4096));
     me.segCount = 0;
   }
   // Chunks never straddle two segments: chunk k is (segment, lo, hi).
@@ -94,6 +108,9 @@ export function expandLevel(task: LevelTask): LevelResult {
 function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: number, hi: number) {
   // Locals, not properties of the (structured-cloned) task: this is the hot loop.
   const W = task.width;
+  const K = task.packedWords;
+  const scratch = me.scratch;
+  const packed = me.packed;
   const kernel = me.kernel;
   const out = me.out;
   const depth = task.level;
@@ -108,16 +125,17 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
   let cutByDepth = false;
   const fp = me.fp;
   for (let i = lo; i < hi; i++) {
-    const off = i * W;
-    const r = kernel.successors(src, off, out);
+    kernel.unpack(src, i * K, scratch, 0);
+    const r = kernel.successors(scratch, 0, out);
     const n = r < 0 ? out.count : r;
     if (r < 0) violationDepth = violationDepth < 0 ? depth + 1 : Math.min(violationDepth, depth + 1);
-    else if (r === 0 && deadlock && !kernel.validEnd(src, off)) violationDepth = depth;
+    else if (r === 0 && deadlock && !kernel.validEnd(scratch, 0)) violationDepth = depth;
     transitions += n;
     const buf = out.buf;
     for (let j = 0; j < n; j++) {
       const so = j * W;
-      fingerprint(buf, so, W, fp);
+      kernel.pack(buf, so, packed, 0);
+      fingerprint(packed, 0, K, fp);
       const a = fp[0];
       const b = fp[1];
       if (lastLevel) {
@@ -126,13 +144,13 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
       }
       if (!sharedInsert(table, a, b)) continue;
       inserted++;
-      if ((segCount + 1) * W > seg.length) {
+      if ((segCount + 1) * K > seg.length) {
         const bigger = new Int32Array(new SharedArrayBuffer(seg.length * 8));
         bigger.set(seg);
         seg = bigger;
       }
-      const to = segCount * W;
-      for (let k = 0; k < W; k++) seg[to + k] = buf[so + k];
+      const to = segCount * K;
+      for (let k = 0; k < K; k++) seg[to + k] = packed[k];
       segCount++;
       if (kernel.invariants(buf, so) !== -1 && (violationDepth < 0 || depth + 1 < violationDepth)) violationDepth = depth + 1;
     }
