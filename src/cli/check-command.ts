@@ -31,7 +31,7 @@ export interface CheckFlags {
   exact?: boolean;
 }
 
-export const EXIT = { pass: 0, violation: 1, input: 2, incomplete: 3, interrupted: 130 } as const;
+export const EXIT = { pass: 0, violation: 1, input: 2, incomplete: 3, internal: 70, interrupted: 130 } as const;
 
 export async function checkCommand(path: string, flags: CheckFlags): Promise<number> {
   const out = process.stdout;
@@ -86,7 +86,9 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
       err.write(`mmucheck: ${errColor.red.bold('error:')} ${e.message}\n`);
       return EXIT.input;
     }
-    throw e;
+    // A worker thread that died (out of memory, killed): say so, never hang or dump a stack.
+    err.write(`mmucheck: ${errColor.red.bold('internal error:')} the search failed: ${(e as Error).message}\n`);
+    return EXIT.internal;
   } finally {
     progress?.clear();
     process.off('SIGINT', onSigint);

@@ -3,7 +3,7 @@
 // check met its expectation, 1 when one did not, 2 when a spec or its model is unusable
 // (those are listed as failed checks too, and the other checks still run).
 import { relative } from 'node:path';
-import type { ExploreResult } from '../explore/bfs.ts';
+import { ModelRuntimeError, type ExploreResult } from '../explore/bfs.ts';
 import { exploreParallel } from '../explore/parallel.ts';
 import { availableParallelism } from 'node:os';
 import { positiveInt } from './options.ts';
@@ -82,13 +82,18 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
       if (!built.system) {
         o = { spec: shown, check: check.name, ok: false, badInput: true, reason: renderDiagnostics(built.diagnostics, plain) };
       } else {
-        const result = await exploreParallel(built.system, {
-          workers,
-          deadlock: check.deadlock,
-          maxStates: check.maxStates,
-        });
-        const reason = judge(check.expect, result);
-        o = { spec: shown, check: check.name, ok: reason === undefined, badInput: false, reason, result };
+        try {
+          const result = await exploreParallel(built.system, {
+            workers,
+            deadlock: check.deadlock,
+            maxStates: check.maxStates,
+          });
+          const reason = judge(check.expect, result);
+          o = { spec: shown, check: check.name, ok: reason === undefined, badInput: false, reason, result };
+        } catch (e) {
+          // A model error (a runaway atomic block) or a failed worker: this check fails, the rest run.
+          o = { spec: shown, check: check.name, ok: false, badInput: e instanceof ModelRuntimeError, reason: (e as Error).message };
+        }
       }
       outcomes.push(o);
       line(o, Date.now() - t0);

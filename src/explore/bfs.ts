@@ -21,6 +21,23 @@ export interface ExploreOptions {
   readonly shouldStop?: () => boolean;
   /** Store whole states instead of fingerprints (no collisions; more memory). */
   readonly exact?: boolean;
+  /** Stop at the first level boundary past this many states, or this much time, and hand over. */
+  readonly handOffAt?: { states?: number; ms?: number };
+  /** Called once, at a level boundary past this many states or this much time (to start threads). */
+  readonly warmUpAt?: { states?: number; ms?: number };
+  readonly onWarmUp?: () => void;
+}
+
+/** Everything the workers need to carry on a search from a level boundary. */
+export interface HandOff {
+  readonly depth: number; // depth of the frontier states
+  readonly frontier: Int32Array; // packed states, back to back
+  readonly count: number;
+  readonly fingerprints: Int32Array; // pairs; (0, 0) is an empty slot
+  readonly states: number;
+  readonly transitions: number;
+  readonly maxDepth: number;
+  readonly durationMs: number;
 }
 
 export interface Progress {
@@ -55,15 +72,22 @@ export interface ExploreResult {
   readonly peakMemoryBytes: number;
   readonly engineBytes: number; // seen-set, parent logs and frontiers
   readonly exact: boolean; // whole states were stored: no fingerprint collision possible
+  readonly handOff?: HandOff; // set when the search stopped at options.handOffAt
 }
 
 export class ModelRuntimeError extends Error {}
+
+/** The process's peak resident memory so far, as the kernel counts it (all threads). */
+export function peakRss(): number {
+  return Math.max(process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+}
 
 /**
  * Explores every reachable state. Async only so that the event loop gets a turn every
  * ~100 ms: that is when Ctrl-C (via `shouldStop`) and progress timers are noticed.
  */
-export async function explore(system: TransitionSystem, kernel: Kernel, options: ExploreOptions = {}): Promise<ExploreResult> {
+export async function explore(system: TransitionSystem, kernel: Kernel, opts: ExploreOptions = {}): Promise<ExploreResult> {
+  let options = opts;
   const W = system.layout.width;
   const K = system.packing.words; // the frontier and the seen-set hold packed states
   const deadlock = options.deadlock !== false;
@@ -106,7 +130,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
     transitions,
     maxDepth,
     durationMs: Date.now() - start,
-    peakMemoryBytes: Math.max(peakMemory, process.memoryUsage().rss),
+    peakMemoryBytes: Math.max(peakMemory, peakRss()),
     engineBytes: engineBytes(),
     exact: seen.exact,
   });
@@ -219,6 +243,25 @@ export async function explore(system: TransitionSystem, kernel: Kernel, options:
     if (curCount > 0) {
       depth++;
       maxDepth = depth;
+    }
+    const past = (at?: { states?: number; ms?: number }) =>
+      at !== undefined && ((at.states !== undefined && states >= at.states) || (at.ms !== undefined && Date.now() - start >= at.ms));
+    if (options.onWarmUp && past(options.warmUpAt)) {
+      options.onWarmUp();
+      options = { ...options, onWarmUp: undefined };
+    }
+    if (past(options.handOffAt) && curCount > 0 && seen.pairs) {
+      const handOff: HandOff = {
+        depth,
+        frontier: cur.slice(0, curCount * K),
+        count: curCount,
+        fingerprints: seen.pairs,
+        states,
+        transitions,
+        maxDepth,
+        durationMs: Date.now() - start,
+      };
+      return { ...result('incomplete', null, null), handOff };
     }
   }
   return result('pass', null);

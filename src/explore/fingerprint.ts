@@ -72,6 +72,11 @@ export class FingerprintSet {
     return this.table.byteLength;
   }
 
+  /** The raw table: pairs (a, b), (0, 0) for an empty slot. */
+  get pairs(): Int32Array {
+    return this.table;
+  }
+
   /** Inserts the fingerprint; true when it was not there before. */
   insert(a: number, b: number): boolean {
     if (a === 0 && b === 0) b = 1;
@@ -138,6 +143,8 @@ export class IntLog {
 
 /** What the one-worker engine deduplicates states with. */
 export interface StateSet {
+  /** The fingerprint pairs stored, for handing the search over to the workers (not --exact). */
+  readonly pairs?: Int32Array;
   insert(s: Int32Array, off: number): boolean;
   has(s: Int32Array, off: number): boolean;
   readonly bytes: number;
@@ -160,6 +167,9 @@ export class FingerprintStateSet implements StateSet {
   }
   get bytes(): number {
     return this.set.bytes;
+  }
+  get pairs(): Int32Array {
+    return this.set.pairs;
   }
 }
 

@@ -9,20 +9,27 @@
 // Which counterexample is printed must not depend on them either: once the least violation
 // depth is known, the one-worker engine (whose FIFO order defines the canonical choice)
 // re-explores up to that depth and supplies the trace.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Piscina } from 'piscina';
 import { instantiate, type TransitionSystem } from '../compile/system.ts';
-import { explore, ModelRuntimeError, type ExploreOptions, type ExploreResult, type StopReason } from './bfs.ts';
-import { fingerprint } from './fingerprint.ts';
+import { explore, ModelRuntimeError, peakRss, type ExploreOptions, type ExploreResult, type HandOff, type StopReason } from './bfs.ts';
 import { grown, newTable, sharedInsert, type SeenTable } from './shared-seen-set.ts';
 import { CTRL, type LevelResult, type LevelTask, type Segment } from './worker.ts';
 
 export interface ParallelOptions extends ExploreOptions {
   readonly workers: number;
-  /** States the one-worker engine may explore before threads are used (small models finish there). */
+  /**
+   * States the main thread explores before handing over to the threads. By default it hands
+   * over after about a second (threads start after ~300 ms), so small models never use them.
+   */
   readonly startBudget?: number;
 }
 
 const CHUNK = 1024;
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 let runs = 0;
 
 // One pool per worker count, kept for the life of the process (a spec run or the test suite
@@ -51,16 +58,20 @@ export async function closePools(): Promise<void> {
 
 export async function exploreParallel(system: TransitionSystem, options: ParallelOptions): Promise<ExploreResult> {
   const kernel = instantiate(system);
-  const budget = options.startBudget ?? 50_000;
   // Whole-state storage lives in the one-worker engine only.
   if (options.workers <= 1 || options.exact) return explore(system, kernel, options);
-  // Most models are small: finish them on this thread, where no worker has to start.
-  const userMax = options.maxStates;
-  if (userMax === undefined || userMax > budget) {
-    const first = await explore(system, kernel, { ...options, maxStates: budget, onProgress: undefined });
-    if (!(first.verdict === 'incomplete' && first.stopReason === 'max-states')) return first;
-  } else return explore(system, kernel, options);
-  return new Coordinator(system, options).run();
+  // Most models are small: the main thread explores first, starts the threads once the model
+  // proves larger than a few levels, and hands its fingerprints and frontier over to them at
+  // a level boundary past the budget.
+  const budget = options.startBudget;
+  const first = await explore(system, kernel, {
+    ...options,
+    handOffAt: budget !== undefined ? { states: budget } : { ms: 1000 },
+    warmUpAt: budget !== undefined ? { states: budget } : { ms: 300 },
+    onWarmUp: () => void poolFor(options.workers),
+  });
+  if (!first.handOff) return first;
+  return new Coordinator(system, options, first.handOff).run();
 }
 
 class Coordinator {
@@ -70,15 +81,18 @@ class Coordinator {
   private tableLog2 = 20;
   private stopReason: StopReason | null = null;
   private peak = process.memoryUsage().rss;
-  private readonly start = Date.now();
+  private readonly start: number;
   private readonly runId = ++runs;
 
   constructor(
     private readonly system: TransitionSystem,
     private readonly options: ParallelOptions,
+    private readonly handOff: HandOff,
   ) {
     this.pool = poolFor(options.workers);
+    while (2 ** this.tableLog2 * 0.5 < handOff.states) this.tableLog2++; // room for the next levels
     this.table = newTable(this.tableLog2);
+    this.start = Date.now() - handOff.durationMs;
   }
 
   async run(): Promise<ExploreResult> {
@@ -126,13 +140,16 @@ class Coordinator {
     const { system, options } = this;
     const K = system.packing.words;
     const kernel = instantiate(system);
-    const first = new Int32Array(new SharedArrayBuffer(K * 4));
-    kernel.pack(system.initial, 0, first, 0);
-    const fp = new Int32Array(2);
-    fingerprint(first, 0, K, fp);
-    sharedInsert(this.table, fp[0], fp[1]);
-    let frontier: Segment[] = [{ buf: first, count: 1 }];
-    let maxDepth = 0;
+    const h = this.handOff;
+    const fps = h.fingerprints;
+    for (let i = 0; i < fps.length; i += 2) if (fps[i] !== 0 || fps[i + 1] !== 0) sharedInsert(this.table, fps[i], fps[i + 1]);
+    Atomics.store(this.control, CTRL.size, h.states - 1);
+    this.transitions = h.transitions;
+    this.depth = h.depth;
+    const first = new Int32Array(new SharedArrayBuffer(Math.max(h.count * K, 1) * 4));
+    first.set(h.frontier);
+    let frontier: Segment[] = [{ buf: first, count: h.count }];
+    let maxDepth = h.maxDepth;
     for (;;) {
       this.frontierCount = frontier.reduce((n, s) => n + s.count, 0);
       if (this.frontierCount === 0) return this.result('pass', maxDepth);
@@ -199,16 +216,24 @@ class Coordinator {
     return { segments, violationDepth, cutByDepth, error };
   }
 
-  /** Keeps the table at most ~70% full during a level, and grows it between levels past 50%. */
+  /**
+   * Keeps the table at most 85% full during a level and grows it between levels past 80%.
+   * Linear probing over 8-byte slots stays within a cache line or two even that full, and
+   * the table is most of the memory, so it is kept dense. Growing needs the old and the new
+   * table at once; the old one is freed (in every thread) before the next level.
+   */
   private ensureRoom(betweenLevels: boolean): void {
     const size = Atomics.load(this.control, CTRL.size) + 1;
-    const limit = betweenLevels ? 0.5 : 0.7;
+    const limit = betweenLevels ? 0.8 : 0.85;
+    let grew = false;
     while (size >= limit * 2 ** this.tableLog2) {
       this.tableLog2++;
       this.table = grown(this.table, this.tableLog2);
+      grew = true;
     }
+    if (grew) collectGarbage();
     // Leave headroom for the chunks in flight when a worker notices the pause.
-    Atomics.store(this.control, CTRL.pauseAt, Math.floor(0.7 * 2 ** this.tableLog2));
+    Atomics.store(this.control, CTRL.pauseAt, Math.floor(0.85 * 2 ** this.tableLog2));
   }
 
   private async violation(kernel: ReturnType<typeof instantiate>, depth: number, maxDepth: number): Promise<ExploreResult> {
@@ -220,7 +245,7 @@ class Coordinator {
   }
 
   private result(verdict: ExploreResult['verdict'], maxDepth: number): ExploreResult {
-    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+    this.peak = Math.max(this.peak, peakRss());
     return {
       verdict,
       stopReason: verdict === 'incomplete' ? this.stopReason : null,

@@ -2,6 +2,8 @@
 // expand each chunk in a function call of its own, insert successors into the shared
 // seen-set, and append new states to this thread's own segment of the next frontier (a
 // SharedArrayBuffer the next level reads directly; states never travel in messages).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { threadId } from 'node:worker_threads';
 import { instantiate, SuccessorBuffer, type Kernel } from '../compile/system.ts';
 import { fingerprint } from './fingerprint.ts';
@@ -55,6 +57,13 @@ interface ThreadState {
 
 let mine: ThreadState | undefined;
 
+// A worker allocates almost no JavaScript objects, so its garbage collector seldom runs, and a
+// SharedArrayBuffer is freed only when every thread that ever saw it has collected its handle:
+// outgrown seen-set tables and old frontier segments would stay resident. So each worker
+// collects once per level.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 export function expandLevel(task: LevelTask): LevelResult {
   const W = task.width;
   const K = task.packedWords;
@@ -74,6 +83,7 @@ export function expandLevel(task: LevelTask): LevelResult {
   const me = mine;
   if (me.level !== task.level) {
     // A new level: the old segment now belongs to the frontier being expanded; start afresh.
+    collectGarbage();
     me.level = task.level;
     me.seg = new Int32Array(new SharedArrayBuffer(K * 4 * 4096));
     me.segCount = 0;

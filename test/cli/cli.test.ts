@@ -1,7 +1,7 @@
 // The command line as a user and a CI job meet it: exit codes, messages, --json, files.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -22,7 +22,7 @@ describe('mmucheck check', () => {
   it('passes the fixed example with exit 0 and says so', () => {
     const r = run(['check', BBM]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^mmucheck: bbm_leaf_mini \(CPUS=2, BREAK=Cmpxchg\), memory sc, 1 worker$/m);
+    expect(r.stdout).toMatch(new RegExp(`^mmucheck: bbm_leaf_mini \\(CPUS=2, BREAK=Cmpxchg\\), memory sc, ${availableParallelism()} workers?$`, 'm'));
     expect(r.stdout).toMatch(/^pass: /m);
     expect(r.stdout).toMatch(/distinct states, .* transitions, max depth \d+/);
     expect(r.stdout).toMatch(/fingerprint collision probability/);
@@ -45,13 +45,16 @@ describe('mmucheck check', () => {
       model: 'bbm_leaf_mini',
       constants: { CPUS: 2, BREAK: 'Plain' },
       memory: 'sc',
-      workers: 1,
+      workers: availableParallelism(),
       verdict: 'violation',
       violation: { kind: 'invariant', property: 'one_owner', depth: 12 },
     });
     for (const k of ['version', 'states', 'transitions', 'maxDepth', 'durationMs', 'statesPerSecond', 'peakMemoryBytes', 'collisionProbability'])
       expect(o).toHaveProperty(k);
     expect(r.stderr).toMatch(/owners = owners \+ 1/); // the trace goes to stderr
+    const three = JSON.parse(run(['check', BBM, '--const', 'BREAK=Plain', '--json', '--workers', '3']).stdout);
+    expect(three.workers).toBe(3);
+    expect({ ...three, durationMs: 0, statesPerSecond: 0, peakMemoryBytes: 0, workers: 0 }).toEqual({ ...o, durationMs: 0, statesPerSecond: 0, peakMemoryBytes: 0, workers: 0 });
   });
 
   it('a model error exits 2 with file:line:col, the source line and a caret, and no stack trace', () => {
