@@ -123,6 +123,7 @@ export class ModelChecker {
       model: {
         name: modelName!,
         mainFile: this.program.mainFile,
+        files: this.program.files,
         constants,
         globals: this.globals,
         processes,

@@ -111,6 +111,8 @@ export interface ConstantValue {
 export interface CheckedModel {
   readonly name: string;
   readonly mainFile: SourceFile;
+  /** Every file the model was read from (the main file first, then its imports). */
+  readonly files: readonly SourceFile[];
   readonly constants: readonly ConstantValue[];
   readonly globals: readonly Global[];
   readonly processes: readonly Process[];

@@ -1,5 +1,4 @@
 // `mmucheck check MODEL.mmu`: explore, print the verdict, the numbers and the counterexample.
-import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { instantiate } from '../compile/system.ts';
 import { ModelRuntimeError, type Progress } from '../explore/bfs.ts';
@@ -7,12 +6,13 @@ import { exploreParallel } from '../explore/parallel.ts';
 import { replay } from '../explore/replay.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { formatBytes, headline, numbersBlock, summaryObject, verdictLine, type CheckRun } from '../report/summary.ts';
-import { formatTrace, type TraceFormat } from '../report/trace.ts';
+import { traceDocument } from '../report/trace-document.ts';
+import { renderTrace, traceChoice, writeTrace, type TraceFlags } from './trace-output.ts';
 import { colorFor, VERSION } from './output.ts';
 import { constAssignments, failOption, oneOf, positiveInt, seconds, size } from './options.ts';
 import { buildSystem } from './pipeline.ts';
 
-export interface CheckFlags {
+export interface CheckFlags extends TraceFlags {
   const: string[];
   workers?: string;
   memory?: string;
@@ -43,15 +43,13 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   const requestedWorkers = positiveInt('--workers', flags.workers) ?? availableParallelism();
   const memory = oneOf('--memory', flags.memory, ['sc', 'tso'] as const) ?? 'sc';
   if (memory === 'tso') failOption('--memory tso is not implemented yet; only sc is available in this version');
-  const traceFormat: TraceFormat = oneOf('--trace', flags.trace, ['table', 'text'] as const) ?? (out.isTTY ? 'table' : 'text');
+  const traceOpt = traceChoice(flags, Boolean(out.isTTY));
   const limits = {
     maxStates: positiveInt('--max-states', flags.maxStates),
     maxDepth: positiveInt('--max-depth', flags.maxDepth, 0),
     timeLimitMs: (seconds('--time-limit', flags.timeLimit) ?? 0) * 1000 || undefined,
     memoryLimitBytes: size('--memory-limit', flags.memoryLimit),
   };
-  if (flags.traceOut && existsSync(flags.traceOut) && !flags.force)
-    failOption(`--trace-out: ${flags.traceOut} already exists; pass --force to overwrite it`);
 
   const built = buildSystem(path, overrides, flags.invariant.length ? flags.invariant : undefined);
   if (!built.system) {
@@ -95,25 +93,30 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   }
 
   const run: CheckRun = { version: VERSION, system, memory: 'sc', workers, result };
-  let traceText: string | undefined;
-  let plainTrace: string | undefined;
+  // Where each part goes: the --json summary owns stdout; so does a json/itf trace without
+  // --trace-out (the human summary then goes to stderr); table/text traces sit in the report.
+  const machineTrace = traceOpt.format === 'json' || traceOpt.format === 'itf';
+  const traceToStdout = machineTrace && !traceOpt.out && !flags.json;
+  let inReport: string | undefined;
   if (result.violation) {
     const trace = replay(system, instantiate(system), result.violation);
-    traceText = formatTrace(system, trace, result.violation, traceFormat, flags.json ? errColor : color);
-    plainTrace = formatTrace(system, trace, result.violation, traceFormat, colorFor(out, false));
+    const doc = traceDocument(system, trace, result.violation, { version: VERSION, origin: { command: 'check' }, memory: 'sc' });
+    if (traceOpt.out) {
+      writeTrace(traceOpt.out, renderTrace(system, trace, result.violation, doc, traceOpt.format, colorFor(out, false)));
+    } else if (traceToStdout) {
+      out.write(renderTrace(system, trace, result.violation, doc, traceOpt.format, color) as string);
+    } else if (!flags.quiet) {
+      inReport = renderTrace(system, trace, result.violation, doc, machineTrace ? traceOpt.format : traceOpt.format, flags.json ? errColor : color) as string;
+    }
   }
-  if (flags.traceOut && plainTrace !== undefined) writeFileSync(flags.traceOut, plainTrace + '\n');
-
+  const human = [headline(run), verdictLine(run, traceToStdout ? errColor : color)];
+  if (inReport && !flags.json) human.push('', inReport.trimEnd(), '');
+  human.push(numbersBlock(run));
+  if (traceOpt.out && result.violation) human.push(`  counterexample written to ${traceOpt.out} (${traceOpt.format})`);
   if (flags.json) {
     out.write(JSON.stringify(summaryObject(run)) + '\n');
-    if (traceText && !flags.traceOut && !flags.quiet) err.write(traceText + '\n');
-  } else {
-    const lines = [headline(run), verdictLine(run, color)];
-    if (traceText && !flags.quiet) lines.push('', traceText, '');
-    lines.push(numbersBlock(run));
-    if (flags.traceOut && plainTrace !== undefined) lines.push(`  counterexample written to ${flags.traceOut}`);
-    out.write(lines.join('\n') + '\n');
-  }
+    if (inReport) err.write(inReport);
+  } else (traceToStdout ? err : out).write(human.join('\n') + '\n');
   if (result.verdict === 'violation') return EXIT.violation;
   if (result.verdict === 'incomplete') return result.stopReason === 'interrupted' ? EXIT.interrupted : EXIT.incomplete;
   return EXIT.pass;

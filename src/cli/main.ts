@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { checkCommand, EXIT, type CheckFlags } from './check-command.ts';
 import { compileCommand } from './compile-command.ts';
 import { testCommand, type TestFlags } from './test-command.ts';
+import { traceCommand, type TraceCommandFlags } from './trace-command.ts';
 import { OptionError } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-depth <N>', 'do not explore beyond depth N (exit 3 if states lie deeper)')
     .option('--time-limit <SECONDS>', 'stop after this many seconds (exit 3)')
     .option('--memory-limit <SIZE>', 'stop when the process uses more memory, e.g. 8G (exit 3)')
-    .addOption(new Option('--trace <format>', 'counterexample format: table (default on a terminal) or text'))
+    .addOption(new Option('--trace <format>', 'counterexample format: table (default on a terminal), text, json, itf or msgpack'))
     .option('--trace-out <FILE>', 'write the counterexample to FILE')
     .option('--force', 'allow --trace-out to overwrite an existing file')
     .option('--json', 'print one JSON summary on stdout')
@@ -53,6 +54,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .action(async (specs: string[], flags: TestFlags) => {
       code = await testCommand(specs, flags);
+    });
+
+  program
+    .command('trace')
+    .description('replay a saved counterexample (json or msgpack) against its model and print it')
+    .argument('<file>', 'a trace written with --trace json or --trace msgpack')
+    .option('--format <format>', 'table (default on a terminal), text, json or itf')
+    .option('--model <path>', 'the model file, if not where the trace says')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .action((file: string, flags: TraceCommandFlags) => {
+      code = traceCommand(file, flags);
     });
 
   program

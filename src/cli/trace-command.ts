@@ -1,0 +1,78 @@
+// `mmucheck trace FILE [--format table|text|json|itf]`: print a saved counterexample, after
+// replaying it against the model as it is now. A trace that no longer replays is not printed
+// as if it were true: the command says at which step and why, and exits 1.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { instantiate } from '../compile/system.ts';
+import { recheck } from '../explore/replay.ts';
+import type { FoundViolation, ViolationKind } from '../explore/bfs.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
+import { decodeTrace, sourceHash, TraceFileError, traceDocument, type TraceDocument } from '../report/trace-document.ts';
+import { EXIT } from './check-command.ts';
+import { failOption, oneOf } from './options.ts';
+import { colorFor, VERSION } from './output.ts';
+import { buildSystem } from './pipeline.ts';
+import { renderTrace } from './trace-output.ts';
+
+export interface TraceCommandFlags {
+  format?: string;
+  model?: string;
+  color?: boolean;
+}
+
+export function traceCommand(file: string, flags: TraceCommandFlags): number {
+  const out = process.stdout;
+  const err = process.stderr;
+  const color = colorFor(out, flags.color);
+  const errColor = colorFor(err, flags.color);
+  const format = oneOf('--format', flags.format, ['table', 'text', 'json', 'itf'] as const) ?? (out.isTTY ? 'table' : 'text');
+  const fail = (message: string, code: number) => {
+    err.write(`mmucheck: ${errColor.red.bold('error:')} ${message}\n`);
+    return code;
+  };
+
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    return fail(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, EXIT.input);
+  }
+  let doc: TraceDocument;
+  try {
+    doc = decodeTrace(bytes);
+  } catch (e) {
+    if (e instanceof TraceFileError) return fail(`${file} is not a usable trace: ${e.message}`, EXIT.input);
+    throw e;
+  }
+
+  // The model: as named in the trace (relative to the working directory, else to the trace).
+  const candidates = flags.model ? [flags.model] : [doc.model.file, join(dirname(file), doc.model.file)];
+  const modelPath = candidates.find((p) => existsSync(p));
+  if (!modelPath) failOption(`the model of this trace, ${doc.model.file}, is not found; name it with --model PATH`);
+  const built = buildSystem(modelPath!, doc.constants);
+  if (!built.system) {
+    err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');
+    return fail(`the model of this trace cannot be checked as recorded (constants ${JSON.stringify(doc.constants)})`, EXIT.input);
+  }
+  const system = built.system;
+  if (system.model.name !== doc.model.name) return fail(`${modelPath} is model ${system.model.name}, the trace is of ${doc.model.name}`, EXIT.input);
+
+  const rechecked = recheck(system, instantiate(system), doc);
+  if (!rechecked.ok) {
+    return fail(`the trace no longer holds for ${modelPath} (at step ${rechecked.step}): ${rechecked.reason}`, EXIT.violation);
+  }
+  if (sourceHash(system) !== doc.model.sourceSha256)
+    err.write(`mmucheck: note: ${modelPath} changed since the trace was written; the trace still replays and its violation still holds\n`);
+
+  const violation: FoundViolation = {
+    kind: doc.violation.kind as ViolationKind,
+    property: doc.violation.property,
+    message: doc.violation.message,
+    depth: doc.violation.depth,
+    path: rechecked.path,
+    ...(doc.steps.some((s) => s.failing) ? { failedAction: rechecked.trace.steps[rechecked.trace.steps.length - 1].action } : {}),
+  };
+  const fresh = traceDocument(system, rechecked.trace, violation, { version: VERSION, origin: doc.origin, memory: doc.memory });
+  out.write(renderTrace(system, rechecked.trace, violation, fresh, format, color) as string);
+  return EXIT.pass;
+}

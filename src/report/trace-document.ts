@@ -1,0 +1,199 @@
+// Saved counterexamples: one document, written as JSON, as msgpack (the same content,
+// compact), or as ITF (the Informal Trace Format of the TLA+/Quint tools). Every document
+// records the model, a hash of its sources, the constants, the memory model and the version,
+// so `mmucheck trace` can replay it and say whether it still holds.
+import { createHash } from 'node:crypto';
+import { pack, unpack } from 'msgpackr';
+import { flatView, structuredView, type ScalarJson } from '../compile/state-view.ts';
+import { actionLine, type TransitionSystem } from '../compile/system.ts';
+import type { FoundViolation } from '../explore/bfs.ts';
+import type { Trace } from '../explore/replay.ts';
+import { constantsObject } from './summary.ts';
+
+export const TRACE_FORMAT = 'mmucheck-trace';
+export const TRACE_FORMAT_VERSION = 1;
+
+export interface TraceStepDoc {
+  readonly index: number; // 1-based step number
+  readonly position: number; // position among the successors of the previous state
+  readonly process: string;
+  readonly action: string;
+  readonly file: string;
+  readonly line: number;
+  readonly outcome?: 'true' | 'false';
+  readonly failing: boolean; // the step that fails (assert, range, division); no state after it
+  readonly state: Record<string, ScalarJson> | null;
+  readonly changes: Record<string, ScalarJson>;
+}
+
+export interface TraceDocument {
+  readonly format: typeof TRACE_FORMAT;
+  readonly formatVersion: number;
+  readonly tool: 'mmucheck';
+  readonly version: string;
+  readonly model: { readonly name: string; readonly file: string; readonly sourceSha256: string };
+  readonly constants: Record<string, number | boolean | string>;
+  readonly memory: string;
+  readonly origin: { readonly command: 'check' | 'simulate'; readonly seed?: number; readonly run?: number };
+  readonly violation: { readonly kind: string; readonly property: string; readonly depth: number; readonly message: string };
+  readonly initial: Record<string, ScalarJson>;
+  readonly steps: TraceStepDoc[];
+}
+
+export type TraceEncoding = 'json' | 'itf' | 'msgpack';
+
+export function sourceHash(system: TransitionSystem): string {
+  const h = createHash('sha256');
+  for (const f of system.model.files) h.update(f.path).update('\0').update(f.text).update('\0');
+  return h.digest('hex');
+}
+
+export function traceDocument(
+  system: TransitionSystem,
+  trace: Trace,
+  violation: FoundViolation,
+  meta: { version: string; origin: TraceDocument['origin']; memory: string },
+): TraceDocument {
+  const initial = flatView(system, trace.initial);
+  let prev = initial;
+  const steps = trace.steps.map((s, k): TraceStepDoc => {
+    const a = system.actions[s.action];
+    const state = s.state ? flatView(system, s.state) : null;
+    const changes: Record<string, ScalarJson> = {};
+    if (state) for (const [name, v] of Object.entries(state)) if (prev[name] !== v) changes[name] = v;
+    if (state) prev = state;
+    return {
+      index: k + 1,
+      position: violation.path[k],
+      process: system.layout.instances[a.instance].name,
+      action: a.text,
+      file: a.span.file.path,
+      line: Number(actionLine(a)),
+      ...(a.outcome ? { outcome: a.outcome } : {}),
+      failing: s.state === null,
+      state,
+      changes,
+    };
+  });
+  return {
+    format: TRACE_FORMAT,
+    formatVersion: TRACE_FORMAT_VERSION,
+    tool: 'mmucheck',
+    version: meta.version,
+    model: { name: system.model.name, file: system.model.mainFile.path, sourceSha256: sourceHash(system) },
+    constants: constantsObject(system.model),
+    memory: meta.memory,
+    origin: meta.origin,
+    violation: { kind: violation.kind, property: violation.property, depth: violation.depth, message: violation.message },
+    initial,
+    steps,
+  };
+}
+
+// ---- ITF -------------------------------------------------------------------------------
+
+type Itf = boolean | string | { '#bigint': string } | { '#map': [Itf, Itf][] } | Itf[] | { [k: string]: Itf };
+
+/** ITF values: integers as #bigint, enum members as strings, arrays as #map, structs as records. */
+function itfValue(v: unknown): Itf {
+  if (typeof v === 'number') return { '#bigint': String(v) };
+  if (typeof v === 'boolean' || typeof v === 'string') return v;
+  if (Array.isArray(v)) return { '#map': v.map(([k, x]) => [itfValue(k), itfValue(x)] as [Itf, Itf]) };
+  const rec: Record<string, Itf> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) rec[k] = itfValue(x);
+  return rec;
+}
+
+export function itfDocument(system: TransitionSystem, trace: Trace, doc: TraceDocument): Record<string, unknown> {
+  const states = [trace.initial, ...trace.steps.filter((s) => s.state).map((s) => s.state!)];
+  const vars = [...system.model.globals.map((g) => g.name), ...system.model.processes.map((p) => p.name)];
+  const failing = doc.steps.find((s) => s.failing);
+  return {
+    '#meta': {
+      format: 'ITF',
+      'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html',
+      source: doc.model.file,
+      description: `mmucheck ${doc.version} counterexample of ${doc.model.name}: ${doc.violation.message} (depth ${doc.violation.depth})`,
+      'mmucheck-trace': {
+        version: doc.version,
+        model: doc.model,
+        constants: doc.constants,
+        memory: doc.memory,
+        violation: doc.violation,
+        ...(failing ? { failingStep: { process: failing.process, action: failing.action, line: failing.line } } : {}),
+      },
+    },
+    vars,
+    states: states.map((st, i) => {
+      const view = structuredView(system, st);
+      const out: Record<string, unknown> = { '#meta': { index: i, ...(i > 0 ? { action: actionOf(doc, i) } : {}) } };
+      for (const v of vars) out[v] = itfValue(view[v]);
+      return out;
+    }),
+  };
+}
+
+function actionOf(doc: TraceDocument, stateIndex: number): string {
+  const s = doc.steps.filter((x) => !x.failing)[stateIndex - 1];
+  return `${s.process}: ${s.action}${s.outcome ? ` [${s.outcome}]` : ''}`;
+}
+
+// ---- writing and reading ---------------------------------------------------------------
+
+export function encodeTrace(system: TransitionSystem, trace: Trace, doc: TraceDocument, as: TraceEncoding): string | Uint8Array {
+  if (as === 'msgpack') return pack(doc);
+  const value = as === 'itf' ? itfDocument(system, trace, doc) : doc;
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+export class TraceFileError extends Error {}
+
+/** Reads a saved trace (JSON or msgpack); anything else is a TraceFileError with the reason. */
+export function decodeTrace(bytes: Uint8Array): TraceDocument {
+  if (bytes.length === 0) throw new TraceFileError('the file is empty');
+  let value: unknown;
+  const first = bytes[0];
+  if (first === 0x7b /* { */ || first === 0x20 || first === 0x0a) {
+    const text = Buffer.from(bytes).toString('utf8');
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new TraceFileError(`not valid JSON (${(e as Error).message}); truncated?`);
+    }
+  } else {
+    try {
+      value = unpack(bytes);
+    } catch (e) {
+      throw new TraceFileError(`neither JSON nor a readable msgpack document (${(e as Error).message}); truncated?`);
+    }
+  }
+  return validate(value);
+}
+
+function validate(v: unknown): TraceDocument {
+  const bad = (what: string): never => {
+    throw new TraceFileError(what);
+  };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not a trace document');
+  const o = v as Record<string, unknown>;
+  if ('#meta' in o && 'states' in o)
+    bad('this is an ITF trace: it records states only; mmucheck trace reads the json or msgpack formats');
+  if (o.format !== TRACE_FORMAT) bad(`not an mmucheck trace (format is ${JSON.stringify(o.format)})`);
+  if (o.formatVersion !== TRACE_FORMAT_VERSION) bad(`trace format version ${String(o.formatVersion)} is not supported (this mmucheck reads ${TRACE_FORMAT_VERSION})`);
+  const model = o.model as Record<string, unknown> | undefined;
+  if (!model || typeof model.file !== 'string' || typeof model.name !== 'string') bad("the trace does not name its model ('model.file')");
+  if (typeof o.constants !== 'object' || o.constants === null) bad("'constants' is missing");
+  const viol = o.violation as Record<string, unknown> | undefined;
+  if (!viol || typeof viol.kind !== 'string' || typeof viol.depth !== 'number') bad("'violation' is missing or incomplete");
+  if (typeof o.initial !== 'object' || o.initial === null) bad("'initial' is missing");
+  if (!Array.isArray(o.steps)) bad("'steps' is missing");
+  (o.steps as unknown[]).forEach((s, k) => {
+    const st = s as Record<string, unknown>;
+    if (typeof st !== 'object' || st === null || typeof st.position !== 'number' || typeof st.failing !== 'boolean')
+      bad(`step ${k + 1} is incomplete`);
+    if (!st.failing && (typeof st.state !== 'object' || st.state === null)) bad(`step ${k + 1} has no state`);
+  });
+  if ((o.steps as unknown[]).length !== viol!.depth) bad(`the trace has ${(o.steps as unknown[]).length} steps but its violation is at depth ${String(viol!.depth)}`);
+  return o as unknown as TraceDocument;
+}
+
