@@ -4,6 +4,8 @@ import { checkCommand, EXIT, type CheckFlags } from './check-command.ts';
 import { compileCommand } from './compile-command.ts';
 import { testCommand, type TestFlags } from './test-command.ts';
 import { traceCommand, type TraceCommandFlags } from './trace-command.ts';
+import { simulateCommand, type SimulateFlags } from './simulate-command.ts';
+import { modelsCommand } from './models-command.ts';
 import { OptionError } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
@@ -57,6 +59,27 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('simulate')
+    .description('random walks that check the same properties, for models too large to exhaust')
+    .argument('<model>', 'the .mmu model file')
+    .option('--steps <N>', 'longest walk (default 1000)')
+    .option('--seed <S>', 'seed of the walks; the same seed gives the same walks (default 1)')
+    .option('--runs <R>', 'number of walks (default 1)')
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+    .option('--no-deadlock', 'do not report deadlocks')
+    .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
+    .addOption(new Option('--trace <format>', 'counterexample format: table, text, json, itf or msgpack'))
+    .option('--trace-out <FILE>', 'write the counterexample to FILE')
+    .option('--force', 'allow --trace-out to overwrite an existing file')
+    .option('--json', 'print one JSON summary on stdout')
+    .option('--quiet', 'no counterexample on the terminal')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .action((model: string, flags: SimulateFlags) => {
+      code = simulateCommand(model, flags);
+    });
+
+  program
     .command('trace')
     .description('replay a saved counterexample (json or msgpack) against its model and print it')
     .argument('<file>', 'a trace written with --trace json or --trace msgpack')
@@ -66,6 +89,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-color', 'no colour')
     .action((file: string, flags: TraceCommandFlags) => {
       code = traceCommand(file, flags);
+    });
+
+  program
+    .command('models')
+    .description('list the bundled models with their descriptions, constants and variants')
+    .option('--json', 'as JSON')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .action((flags: { json?: boolean; color?: boolean }) => {
+      code = modelsCommand(flags);
     });
 
   program
