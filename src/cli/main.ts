@@ -52,6 +52,9 @@ export async function main(argv: string[]): Promise<number> {
     .description('run every check of the specs (default: specs/) and compare each with its expectation')
     .argument('[specs...]', 'spec files or folders of them')
     .option('--workers <N>', 'worker threads (default: all cores)')
+    .option('--junit <FILE>', 'also write JUnit XML for CI systems')
+    .option('--json', 'print one JSON report on stdout (the per-check lines go to stderr)')
+    .option('--force', 'allow --junit to overwrite an existing file')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .action(async (specs: string[], flags: TestFlags) => {

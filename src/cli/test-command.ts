@@ -2,14 +2,19 @@
 // its expectation, print one line per check and `N passed, N failed`. Exit 0 when every
 // check met its expectation, 1 when one did not, 2 when a spec or its model is unusable
 // (those are listed as failed checks too, and the other checks still run).
+import { existsSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { instantiate } from '../compile/system.ts';
+import { replay } from '../explore/replay.ts';
+import { junitXml, type JunitCase } from '../report/junit.ts';
+import { formatTrace } from '../report/trace.ts';
 import { ModelRuntimeError, type ExploreResult } from '../explore/bfs.ts';
 import { exploreParallel } from '../explore/parallel.ts';
 import { availableParallelism } from 'node:os';
-import { positiveInt } from './options.ts';
+import { failOption, positiveInt } from './options.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { EXIT } from './check-command.ts';
-import { colorFor } from './output.ts';
+import { colorFor, VERSION } from './output.ts';
 import { buildSystem } from './pipeline.ts';
 import { loadSpec, specFiles, type SpecCheck } from './specs.ts';
 
@@ -17,6 +22,9 @@ export interface TestFlags {
   color?: boolean;
   quiet?: boolean;
   workers?: string;
+  junit?: string;
+  json?: boolean;
+  force?: boolean;
 }
 
 export interface CheckOutcome {
@@ -26,6 +34,8 @@ export interface CheckOutcome {
   readonly badInput: boolean;
   readonly reason?: string;
   readonly result?: ExploreResult;
+  readonly seconds?: number;
+  readonly counterexample?: string; // the table, when a missed check found a violation
 }
 
 /** Whether a result meets an expectation; the reason when it does not. */
@@ -49,7 +59,9 @@ export function judge(expect: SpecCheck['expect'], r: ExploreResult): string | u
 }
 
 export async function testCommand(args: string[], flags: TestFlags): Promise<number> {
-  const out = process.stdout;
+  if (flags.junit && existsSync(flags.junit) && !flags.force) failOption(`--junit: ${flags.junit} already exists; pass --force to overwrite it`);
+  // With --json, stdout carries the one report; the lines a person reads go to stderr.
+  const out = flags.json ? process.stderr : process.stdout;
   const color = colorFor(out, flags.color);
   const plain = colorFor(out, false);
   const workers = positiveInt('--workers', flags.workers) ?? availableParallelism();
@@ -89,19 +101,61 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
             maxStates: check.maxStates,
           });
           const reason = judge(check.expect, result);
-          o = { spec: shown, check: check.name, ok: reason === undefined, badInput: false, reason, result };
+          let counterexample: string | undefined;
+          if (reason && result.violation) {
+            const sys = built.system;
+            counterexample = formatTrace(sys, replay(sys, instantiate(sys), result.violation), result.violation, 'table', plain);
+          }
+          o = { spec: shown, check: check.name, ok: reason === undefined, badInput: false, reason, result, counterexample };
         } catch (e) {
           // A model error (a runaway atomic block) or a failed worker: this check fails, the rest run.
           o = { spec: shown, check: check.name, ok: false, badInput: e instanceof ModelRuntimeError, reason: (e as Error).message };
         }
       }
-      outcomes.push(o);
-      line(o, Date.now() - t0);
+      const ms = Date.now() - t0;
+      outcomes.push({ ...o, seconds: ms / 1000 });
+      line(o, ms);
     }
   }
   const passed = outcomes.filter((o) => o.ok).length;
   const failed = outcomes.length - passed;
+  if (flags.junit) writeFileSync(flags.junit, junitXml(outcomes.map(junitCase)));
+  if (flags.json) process.stdout.write(JSON.stringify(jsonReport(outcomes, passed, failed)) + '\n');
   out.write(`${passed} passed, ${failed} failed\n`);
   if (outcomes.some((o) => o.badInput)) return EXIT.input;
   return failed ? EXIT.violation : EXIT.pass;
+}
+
+function verdictText(r: ExploreResult): string {
+  if (r.verdict !== 'violation') return r.verdict;
+  const v = r.violation!;
+  return `violation ${v.kind === 'invariant' ? v.property : v.kind} at depth ${v.depth}`;
+}
+
+function junitCase(o: CheckOutcome): JunitCase {
+  const base = { suite: o.spec, name: o.check, seconds: o.seconds ?? 0 };
+  const summary = o.result ? `${verdictText(o.result)}, ${o.result.states} states` : undefined;
+  if (o.ok) return { ...base, outcome: 'passed', summary };
+  const detail = [o.reason ?? '', o.counterexample ? `\n${o.counterexample}` : ''].join('');
+  return { ...base, outcome: o.badInput ? 'error' : 'failed', message: (o.reason ?? '').split('\n')[0], detail, summary };
+}
+
+function jsonReport(outcomes: CheckOutcome[], passed: number, failed: number) {
+  return {
+    tool: 'mmucheck',
+    version: VERSION,
+    passed,
+    failed,
+    checks: outcomes.map((o) => ({
+      spec: o.spec,
+      name: o.check,
+      ok: o.ok,
+      badInput: o.badInput,
+      reason: o.reason ?? null,
+      verdict: o.result?.verdict ?? null,
+      states: o.result?.states ?? null,
+      violation: o.result?.violation ? { kind: o.result.violation.kind, property: o.result.violation.property, depth: o.result.violation.depth } : null,
+      durationMs: Math.round((o.seconds ?? 0) * 1000),
+    })),
+  };
 }

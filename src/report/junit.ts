@@ -1,0 +1,47 @@
+// JUnit XML for CI systems: one testsuite per spec file, one testcase per check; a failure
+// element with the reason (and the counterexample table) when a check misses its
+// expectation, an error element when the spec or its model is unusable.
+
+export interface JunitCase {
+  readonly suite: string; // spec file
+  readonly name: string; // check name
+  readonly seconds: number;
+  readonly outcome: 'passed' | 'failed' | 'error';
+  readonly message?: string; // one line
+  readonly detail?: string; // the reason and the counterexample table
+  readonly summary?: string; // the verdict line, for system-out
+}
+
+const escape = (s: string): string =>
+  s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+
+export function junitXml(cases: readonly JunitCase[]): string {
+  const suites = new Map<string, JunitCase[]>();
+  for (const c of cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
+  const count = (cs: readonly JunitCase[], o: JunitCase['outcome']) => cs.filter((c) => c.outcome === o).length;
+  const time = (cs: readonly JunitCase[]) => cs.reduce((t, c) => t + c.seconds, 0).toFixed(3);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="mmucheck" tests="${cases.length}" failures="${count(cases, 'failed')}" errors="${count(cases, 'error')}" time="${time(cases)}">`,
+  ];
+  for (const [suite, cs] of suites) {
+    out.push(`  <testsuite name="${escape(suite)}" tests="${cs.length}" failures="${count(cs, 'failed')}" errors="${count(cs, 'error')}" skipped="0" time="${time(cs)}">`);
+    for (const c of cs) {
+      out.push(`    <testcase classname="${escape(suite)}" name="${escape(c.name)}" time="${c.seconds.toFixed(3)}">`);
+      if (c.outcome !== 'passed') {
+        const tag = c.outcome === 'failed' ? 'failure' : 'error';
+        out.push(`      <${tag} message="${escape(c.message ?? '')}" type="${c.outcome === 'failed' ? 'expectation' : 'input'}">${escape(c.detail ?? c.message ?? '')}</${tag}>`);
+      }
+      if (c.summary) out.push(`      <system-out>${escape(c.summary)}</system-out>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
