@@ -309,13 +309,15 @@ export class BodyChecker {
 
   /** Whether a value of type `source` may be stored in `target` (ranges are checked at run time). */
   assignable(target: I.Type, source: I.Type, span: Span): void {
-    const same = (a: I.Type, b: I.Type): boolean => {
-      if (a.kind === 'int' || b.kind === 'int') return a.kind === b.kind;
+    // A scalar int may go into any int location: its range is checked when it is stored.
+    // Inside an array or struct copied whole there is no such check, so the types must match.
+    const same = (a: I.Type, b: I.Type, whole = false): boolean => {
+      if (a.kind === 'int' || b.kind === 'int') return a.kind === b.kind && (!whole || I.showType(a) === I.showType(b));
       if (a.kind !== b.kind) return false;
       if (a.kind === 'enum' || a.kind === 'struct') return a.name === (b as typeof a).name;
       if (a.kind === 'array') {
         const bb = b as typeof a;
-        return same(a.index, bb.index) && I.typeSize(a.index) === I.typeSize(bb.index) && same(a.elem, bb.elem);
+        return I.showType(a.index) === I.showType(bb.index) && same(a.elem, bb.elem, true);
       }
       return true;
     };

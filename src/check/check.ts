@@ -322,6 +322,9 @@ export class ModelChecker {
         const lo = this.constValue(body.intExpr(t.lo, null), 'a constant bound');
         const hi = this.constValue(body.intExpr(t.hi, null), 'a constant bound');
         if (lo > hi) throw new DiagnosticError(diag('type', `empty range ${lo}..${hi}`, t.span));
+        // States hold every value in a 32-bit slot.
+        if (lo < -(2 ** 31) || hi > 2 ** 31 - 1)
+          throw new DiagnosticError(diag('type', `range ${lo}..${hi} does not fit in 32 bits (${-(2 ** 31)}..${2 ** 31 - 1})`, t.span));
         return { kind: 'int', lo, hi };
       }
       case 'array': {

@@ -2,7 +2,7 @@
 // points where the next thing to happen is a step. Everything that is not a step (labels,
 // barriers under sc, break/continue/return, loop back-jumps, folded conditions, the `for`
 // mechanics) is resolved here, at compile time, so it never costs a state.
-import { evalConst } from '../check/consteval.ts';
+import { ConstDivisionByZero, evalConst } from '../check/consteval.ts';
 import * as I from '../check/ir.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 
@@ -71,7 +71,15 @@ export function buildAutomaton(p: I.Process, param: number | undefined): { autom
     return p.node;
   };
 
-  const fold = (cond: I.Expr, env: Env): boolean => evalConst(cond, param, [...env] as number[]) !== 0;
+  const fold = (cond: I.Expr, env: Env): boolean => {
+    try {
+      return evalConst(cond, param, [...env] as number[]) !== 0;
+    } catch (e) {
+      if (!(e instanceof ConstDivisionByZero)) throw e;
+      diagnostics.push(diag('division', 'division by zero in a condition decided at compile time', cond.span));
+      return false;
+    }
+  };
 
   const lowerList = (stmts: I.Stmt[], k: Point, env: Env, jumps: Jumps): Point => {
     let pt = k;

@@ -98,7 +98,7 @@ export function emitStmt(s: I.Stmt, ctx: ExprContext, frame: Frame): string {
     case 'loop': {
       const l = fresh('L');
       const inner = { ...frame, loops: [...frame.loops, l] };
-      return `${l}: for (;;) {\n$tick(${s.body.length});\n${emitStmts(s.body, ctx, inner)}\n}`;
+      return `${l}: for (;;) {\n$tick(${Math.max(1, s.body.length)});\n${emitStmts(s.body, ctx, inner)}\n}`;
     }
     case 'for': {
       const l = fresh('L');
@@ -108,7 +108,7 @@ export function emitStmt(s: I.Stmt, ctx: ExprContext, frame: Frame): string {
       const env = [...ctx.env];
       env[s.slot] = undefined;
       const innerCtx = { ...ctx, env };
-      return `${l}: for (let ${b} = ${lo}; ${b} <= ${hi}; ${b}++) {\n$tick(${s.body.length});\n${emitStmts(s.body, innerCtx, inner)}\n}`;
+      return `${l}: for (let ${b} = ${lo}; ${b} <= ${hi}; ${b}++) {\n$tick(${Math.max(1, s.body.length)});\n${emitStmts(s.body, innerCtx, inner)}\n}`;
     }
     case 'either': {
       const cases = s.branches.map((b, i) => `case ${i}: {\n${emitStmts(b, ctx, frame)}\nbreak;\n}`);

@@ -56,10 +56,16 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
 
   const tables: (Uint8Array | Int32Array)[] = [];
   const messages: string[] = [];
+  const tableNames = new Map<Uint8Array | Int32Array, string>();
   const tableApi: Tables = {
     table(values) {
-      tables.push(values);
-      return `T${tables.length - 1}`;
+      let name = tableNames.get(values);
+      if (!name) {
+        tables.push(values);
+        name = `T${tables.length - 1}`;
+        tableNames.set(values, name);
+      }
+      return name;
     },
     message(text) {
       messages.push(text);
@@ -118,9 +124,11 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     const onOut = ctxFor(ii, e.env, 'ob', 'o');
     switch (e.kind) {
       case 'cond': {
+        // The evaluation itself may fail (a range or division error): that is `c`.
+        const c = action(ii, e.stmt.span);
         const t = action(ii, e.stmt.span, 'true');
         const f = action(ii, e.stmt.span, 'false');
-        return `A = ${t}; if (${emitExpr(e.stmt.cond, onS)}) { ${alloc} ${commit(pcSlot, e.then, t)} } else { A = ${f}; ${alloc} ${commit(pcSlot, e.else, f)} }`;
+        return `A = ${c}; if (${emitExpr(e.stmt.cond, onS)}) { A = ${t}; ${alloc} ${commit(pcSlot, e.then, t)} } else { A = ${f}; ${alloc} ${commit(pcSlot, e.else, f)} }`;
       }
       case 'step': {
         const id = action(ii, e.stmt.span);
@@ -170,7 +178,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
 
   const source = [
     ...tables.map((_, i) => `const T${i} = $T[${i}];`),
-    `const M = $M;`,
+    `const M = ${JSON.stringify(messages)};`,
     PRELUDE,
     `function successors(s, so, out) {`,
     `  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;`,
@@ -215,7 +223,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
       initial,
       actions,
       invariantNames: invariants.map((i) => i.name),
-      source: source.replace('const M = $M;', `const M = ${JSON.stringify(messages)};`),
+      source,
       tables,
       packing,
     },

@@ -200,7 +200,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
         nextCount++;
         if (!pending) pending = invariantViolation(buf, so, newIndex, depth + 1);
       }
-      if (r < 0 && !pending) {
+      // Past --max-depth nothing is reported: a failing step from the last level is deeper.
+      if (r < 0 && !pending && !lastLevel) {
         const path = pathTo(index);
         path.push(out.count);
         pending = {
@@ -230,9 +231,12 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
         if (stop && stop !== 'max-depth') break;
       }
     }
+    const cut = stop !== null && stop !== 'max-depth'; // a limit stopped this level part way
     if (deadlocked || pending) {
       if (nextCount > 0) maxDepth = depth + 1;
-      return result('violation', deadlocked ?? pending);
+      // A level cut short may hide a shallower violation: still show what was found, but the
+      // verdict is incomplete (and the same for any number of workers).
+      return result(cut ? 'incomplete' : 'violation', deadlocked ?? pending, cut ? stop : null);
     }
     if (options.maxStates !== undefined && states >= options.maxStates && nextCount > 0) stop = 'max-states';
     if (stop) return result('incomplete', null, stop);

@@ -21,23 +21,26 @@ export function hashState(s: Int32Array, off: number, width: number, seed: numbe
   return h | 0;
 }
 
-/**
- * Both halves of a state's 64-bit fingerprint in one pass over its slots: the same values as
- * hashState(.., SEED_A) and hashState(.., SEED_B), written to out[0] and out[1].
- */
+/** Both 32-bit halves of a state's 64-bit fingerprint, in one pass, into out[0] and out[1]. */
 export function fingerprint(s: Int32Array, off: number, width: number, out: Int32Array): void {
   let h = SEED_A | 0;
   let g = SEED_B | 0;
   for (let i = 0; i < width; i++) {
-    let k = Math.imul(s[off + i], 0xcc9e2d51);
+    const w = s[off + i];
+    let k = Math.imul(w, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     k = Math.imul(k, 0x1b873593);
     h ^= k;
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    g ^= k;
-    g = (g << 13) | (g >>> 19);
-    g = (Math.imul(g, 5) + 0xe6546b64) | 0;
+    // The second half mixes each word with other constants and rotations, so that no
+    // difference between two states can cancel out in both halves at once.
+    let j = Math.imul(w ^ (w >>> 16), 0x85ebca6b);
+    j = (j << 13) | (j >>> 19);
+    j = Math.imul(j, 0xc2b2ae35);
+    g ^= j;
+    g = (g << 17) | (g >>> 15);
+    g = (Math.imul(g, 9) + 0x7f4a7c15) | 0;
   }
   h ^= width;
   h ^= h >>> 16;

@@ -15,7 +15,7 @@ import { Piscina } from 'piscina';
 import { instantiate, type TransitionSystem } from '../compile/system.ts';
 import { explore, ModelRuntimeError, peakRss, type ExploreOptions, type ExploreResult, type HandOff, type StopReason } from './bfs.ts';
 import { grown, newTable, sharedInsert, type SeenTable } from './shared-seen-set.ts';
-import { CTRL, type LevelResult, type LevelTask, type Segment } from './worker.ts';
+import { CTRL, expandLevel, PUBLISH_EVERY, type LevelResult, type LevelTask, type Segment } from './worker.ts';
 
 export interface ParallelOptions extends ExploreOptions {
   readonly workers: number;
@@ -24,6 +24,8 @@ export interface ParallelOptions extends ExploreOptions {
    * over after about a second (threads start after ~300 ms), so small models never use them.
    */
   readonly startBudget?: number;
+  /** log2 of the seen-set's first size (tests use a tiny table to exercise growth mid-level). */
+  readonly initialTableLog2?: number;
 }
 
 const CHUNK = 1024;
@@ -78,7 +80,7 @@ class Coordinator {
   private readonly pool: Piscina;
   private readonly control = new Int32Array(new SharedArrayBuffer(CTRL.length * 4));
   private table: SeenTable;
-  private tableLog2 = 20;
+  private tableLog2: number;
   private stopReason: StopReason | null = null;
   private peak = process.memoryUsage().rss;
   private readonly start: number;
@@ -90,6 +92,9 @@ class Coordinator {
     private readonly handOff: HandOff,
   ) {
     this.pool = poolFor(options.workers);
+    // Never below 4,096 slots: the pause mark leaves room for what other workers insert
+    // before they notice it (see ensureRoom).
+    this.tableLog2 = Math.max(12, options.initialTableLog2 ?? 20);
     while (2 ** this.tableLog2 * 0.5 < handOff.states) this.tableLog2++; // room for the next levels
     this.table = newTable(this.tableLog2);
     this.start = Date.now() - handOff.durationMs;
@@ -132,6 +137,16 @@ class Coordinator {
     });
   }
 
+  private lastBreath = Date.now();
+
+  /** Every ~100 ms: let timers and Ctrl-C in, and check the limits (cheap, but not per level). */
+  private async breathe(): Promise<void> {
+    if (Date.now() - this.lastBreath < 100) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.watch();
+    this.lastBreath = Date.now();
+  }
+
   private depth = 0;
   private transitions = 0;
   private frontierCount = 1;
@@ -160,7 +175,7 @@ class Coordinator {
       const next = level.segments;
       const found = next.reduce((n, s) => n + s.count, 0);
       if (found > 0) maxDepth = this.depth + 1;
-      if (level.violationDepth >= 0 && !this.stopReason) return this.violation(kernel, level.violationDepth, maxDepth);
+      if (level.violationDepth >= 0) return this.violation(kernel, level.violationDepth, maxDepth);
       if (this.stopReason) return this.result('incomplete', maxDepth);
       if (level.cutByDepth) {
         this.stopReason = 'max-depth';
@@ -172,22 +187,32 @@ class Coordinator {
       }
       frontier = next;
       if (found > 0) this.depth++;
-      this.watch();
+      await this.breathe();
     }
   }
 
-  /** Expands one level with every worker; pauses to grow the table when it fills up. */
+  /**
+   * Expands one level: on this thread when the frontier is small (a round trip to the workers
+   * would cost more than the work), else with every worker. Either way in rounds: a round ends
+   * when the chunks run out, or when the table needs to grow (the workers pause between
+   * states; what a chunk had left is queued again for the next round).
+   */
   private async expand(frontier: Segment[], lastLevel: boolean) {
     const ctl = this.control;
-    Atomics.store(ctl, CTRL.cursor, 0);
+    const triples: number[] = [];
+    frontier.forEach((seg, si) => {
+      for (let lo = 0; lo < seg.count; lo += CHUNK) triples.push(si, lo, Math.min(lo + CHUNK, seg.count));
+    });
+    let chunks = Int32Array.from(triples);
+    const inline = this.frontierCount < this.options.workers * CHUNK;
     Atomics.store(ctl, CTRL.expanded, 0);
-    const chunks = frontier.reduce((n, s) => n + Math.ceil(s.count / CHUNK), 0);
     const latest = new Map<number, LevelResult>();
     let violationDepth = -1;
     let cutByDepth = false;
     let error: string | undefined;
-    for (;;) {
+    while (chunks.length > 0) {
       this.ensureRoom(false);
+      Atomics.store(ctl, CTRL.cursor, 0);
       const task: LevelTask = {
         runId: this.runId,
         source: this.system.source,
@@ -196,21 +221,29 @@ class Coordinator {
         packedWords: this.system.packing.words,
         level: this.depth,
         frontier,
-        chunk: CHUNK,
+        chunks,
         control: ctl,
         table: this.table,
+        tableLog2: this.tableLog2,
         lastLevel,
         deadlock: this.options.deadlock !== false,
       };
-      const results = (await Promise.all(Array.from({ length: this.options.workers }, () => this.pool.run(task)))) as LevelResult[];
+      const results = inline
+        ? [expandLevel(task)]
+        : ((await Promise.all(Array.from({ length: this.options.workers }, () => this.pool.run(task)))) as LevelResult[]);
+      const again: number[] = [];
       for (const r of results) {
         this.transitions += r.transitions;
         if (r.level === this.depth) latest.set(r.threadId, r);
         if (r.violationDepth >= 0 && (violationDepth < 0 || r.violationDepth < violationDepth)) violationDepth = r.violationDepth;
         cutByDepth ||= r.cutByDepth;
         error ??= r.error;
+        if (r.remainder) again.push(...r.remainder);
       }
-      if (error || Atomics.load(ctl, CTRL.stop) !== 0 || Atomics.load(ctl, CTRL.cursor) >= chunks) break;
+      if (error || Atomics.load(ctl, CTRL.stop) !== 0) break;
+      const claimed = Math.min(Atomics.load(ctl, CTRL.cursor), chunks.length / 3);
+      chunks = Int32Array.from([...again, ...chunks.subarray(claimed * 3)]);
+      if (inline) await this.breathe();
     }
     const segments = [...latest.values()].sort((a, b) => a.threadId - b.threadId).map((r) => r.segment).filter((s) => s.count > 0);
     return { segments, violationDepth, cutByDepth, error };
@@ -223,24 +256,42 @@ class Coordinator {
    * table at once; the old one is freed (in every thread) before the next level.
    */
   private ensureRoom(betweenLevels: boolean): void {
+    // The pause mark leaves room above it for what the workers insert before they see it:
+    // each publishes its count every PUBLISH_EVERY inserts and then stops at once.
+    const mark = (slots: number) => Math.min(Math.floor(0.85 * slots), slots - 4 * this.options.workers * PUBLISH_EVERY);
     const size = Atomics.load(this.control, CTRL.size) + 1;
-    const limit = betweenLevels ? 0.8 : 0.85;
     let grew = false;
-    while (size >= limit * 2 ** this.tableLog2) {
+    while (size >= (betweenLevels ? Math.min(0.8 * 2 ** this.tableLog2, mark(2 ** this.tableLog2)) : mark(2 ** this.tableLog2))) {
       this.tableLog2++;
       this.table = grown(this.table, this.tableLog2);
       grew = true;
     }
     if (grew) collectGarbage();
-    // Leave headroom for the chunks in flight when a worker notices the pause.
-    Atomics.store(this.control, CTRL.pauseAt, Math.floor(0.85 * 2 ** this.tableLog2));
+    Atomics.store(this.control, CTRL.pauseAt, mark(2 ** this.tableLog2));
   }
 
   private async violation(kernel: ReturnType<typeof instantiate>, depth: number, maxDepth: number): Promise<ExploreResult> {
-    // The canonical counterexample: the one the one-worker engine finds first.
-    const canonical = await explore(this.system, kernel, { deadlock: this.options.deadlock, maxDepth: this.depth + 1 });
+    const o = this.options;
+    if (this.stopReason) {
+      // A limit cut this level short: report incomplete, with the first violation the
+      // one-worker engine finds within the same limits, if any.
+      const partial = await explore(this.system, kernel, { ...o, maxDepth: Math.min(o.maxDepth ?? Infinity, this.depth + 1), onProgress: undefined });
+      return { ...this.result('incomplete', maxDepth), violation: partial.violation };
+    }
+    // The canonical counterexample: the one the one-worker engine finds first. It re-explores
+    // up to this depth (still subject to Ctrl-C and the time limit).
+    const canonical = await explore(this.system, kernel, {
+      deadlock: o.deadlock,
+      maxDepth: Math.min(o.maxDepth ?? Infinity, this.depth + 1),
+      shouldStop: o.shouldStop,
+      timeLimitMs: o.timeLimitMs === undefined ? undefined : Math.max(1, o.timeLimitMs - (Date.now() - this.start)),
+    });
+    if (canonical.verdict === 'incomplete') {
+      this.stopReason = canonical.stopReason;
+      return this.result('incomplete', maxDepth);
+    }
     if (canonical.verdict !== 'violation' || canonical.violation!.depth !== depth)
-      throw new Error(`internal error: workers found a violation at depth ${depth}, the one-worker engine ${canonical.violation?.depth ?? 'none'}`);
+      throw new Error(`workers found a violation at depth ${depth}, the one-worker engine ${canonical.violation?.depth ?? 'none'}`);
     return { ...this.result('violation', maxDepth), violation: canonical.violation };
   }
 

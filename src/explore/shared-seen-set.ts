@@ -47,7 +47,7 @@ export function sharedInsert(t: SeenTable, a: number, b: number): boolean {
     }
     i = (i + 1) & mask;
   }
-  throw new TableFullError('the seen-set is full');
+  throw new TableFullError(`the seen-set is full (${mask + 1} slots)`);
 }
 
 export function sharedHas(t: SeenTable, a: number, b: number): boolean {

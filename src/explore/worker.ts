@@ -25,9 +25,11 @@ export interface LevelTask {
   readonly packedWords: number;
   readonly level: number; // depth of the states being expanded
   readonly frontier: readonly Segment[];
-  readonly chunk: number;
+  /** The work of this round: triples (segment, lo, hi), claimed one by one with CTRL.cursor. */
+  readonly chunks: Int32Array;
   readonly control: Int32Array; // over a SharedArrayBuffer, see CTRL
   readonly table: SeenTable;
+  readonly tableLog2: number; // changes when the coordinator replaced the table
   readonly lastLevel: boolean; // at --max-depth: look, do not insert
   readonly deadlock: boolean;
 }
@@ -40,6 +42,8 @@ export interface LevelResult {
   /** Least depth of a violation this thread saw at this level, or -1. */
   readonly violationDepth: number;
   readonly cutByDepth: boolean;
+  /** The part of a chunk left unexpanded when the table filled up: (segment, lo, hi). */
+  readonly remainder: readonly [number, number, number] | null;
   readonly error?: string;
 }
 
@@ -48,71 +52,95 @@ interface ThreadState {
   kernel: Kernel;
   out: SuccessorBuffer;
   level: number;
+  buffers: [Int32Array, Int32Array]; // next-frontier segments, by level parity
   seg: Int32Array;
   segCount: number;
   fp: Int32Array;
   scratch: Int32Array;
   packed: Int32Array;
+  tableLog2: number;
 }
 
 let mine: ThreadState | undefined;
 
-// A worker allocates almost no JavaScript objects, so its garbage collector seldom runs, and a
-// SharedArrayBuffer is freed only when every thread that ever saw it has collected its handle:
-// outgrown seen-set tables and old frontier segments would stay resident. So each worker
-// collects once per level.
+// A SharedArrayBuffer is freed only when every thread that saw it has collected its handle,
+// and a worker allocates so little that its collector seldom runs: when the coordinator has
+// replaced the seen-set by a bigger one, collect, so the old table does not stay resident.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
+
+/** How often a thread adds its inserts to the shared count (bounds how far the table overfills). */
+export const PUBLISH_EVERY = 256;
 
 export function expandLevel(task: LevelTask): LevelResult {
   const W = task.width;
   const K = task.packedWords;
   if (!mine || mine.runId !== task.runId) {
+    const buffer = () => new Int32Array(new SharedArrayBuffer(K * 4 * 4096));
     mine = {
       runId: task.runId,
       kernel: instantiate(task),
       out: new SuccessorBuffer(W),
       level: -1,
+      buffers: [buffer(), buffer()],
       seg: new Int32Array(0),
       segCount: 0,
       fp: new Int32Array(2),
       scratch: new Int32Array(Math.max(W, 1)),
       packed: new Int32Array(K),
+      tableLog2: task.tableLog2,
     };
   }
   const me = mine;
-  if (me.level !== task.level) {
-    // A new level: the old segment now belongs to the frontier being expanded; start afresh.
+  if (me.tableLog2 !== task.tableLog2) {
+    me.tableLog2 = task.tableLog2;
     collectGarbage();
+  }
+  if (me.level !== task.level) {
+    // A new level: this level's new states go to the buffer of its parity. The other one holds
+    // the frontier being expanded; this one held the level before it, which nobody reads now.
     me.level = task.level;
-    me.seg = new Int32Array(new SharedArrayBuffer(K * 4 * 4096));
+    me.seg = me.buffers[task.level & 1];
     me.segCount = 0;
   }
-  // Chunks never straddle two segments: chunk k is (segment, lo, hi).
-  const chunks: number[] = [];
-  task.frontier.forEach((s, si) => {
-    for (let lo = 0; lo < s.count; lo += task.chunk) chunks.push(si, lo, Math.min(lo + task.chunk, s.count));
-  });
-  const nChunks = chunks.length / 3;
   const ctl = task.control;
+  const chunks = task.chunks;
+  const nChunks = chunks.length / 3;
   let transitions = 0;
   let violationDepth = -1;
   let cutByDepth = false;
+  let remainder: [number, number, number] | null = null;
+  const result = (error?: string): LevelResult => ({
+    threadId,
+    level: task.level,
+    segment: { buf: me.seg, count: me.segCount },
+    transitions,
+    violationDepth,
+    cutByDepth,
+    remainder,
+    ...(error ? { error } : {}),
+  });
   try {
     for (;;) {
       if (Atomics.load(ctl, CTRL.stop) !== 0) break;
       if (Atomics.load(ctl, CTRL.size) >= Atomics.load(ctl, CTRL.pauseAt)) break; // the coordinator grows the table
       const k = Atomics.add(ctl, CTRL.cursor, 1);
       if (k >= nChunks) break;
-      const r = expandChunk(task, me, task.frontier[chunks[3 * k]].buf, chunks[3 * k + 1], chunks[3 * k + 2]);
+      const seg = chunks[3 * k];
+      const hi = chunks[3 * k + 2];
+      const r = expandChunk(task, me, task.frontier[seg].buf, chunks[3 * k + 1], hi);
       transitions += r.transitions;
       if (r.violationDepth >= 0 && (violationDepth < 0 || r.violationDepth < violationDepth)) violationDepth = r.violationDepth;
       cutByDepth ||= r.cutByDepth;
+      if (r.stoppedAt < hi) {
+        remainder = [seg, r.stoppedAt, hi];
+        break;
+      }
     }
   } catch (e) {
-    return { threadId, level: task.level, segment: { buf: me.seg, count: me.segCount }, transitions, violationDepth, cutByDepth, error: (e as Error).message };
+    return result((e as Error).message);
   }
-  return { threadId, level: task.level, segment: { buf: me.seg, count: me.segCount }, transitions, violationDepth, cutByDepth };
+  return result();
 }
 
 function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: number, hi: number) {
@@ -127,20 +155,25 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
   const lastLevel = task.lastLevel;
   const deadlock = task.deadlock;
   const table = task.table;
+  const ctl = task.control;
   let seg = me.seg;
   let segCount = me.segCount;
   let transitions = 0;
-  let inserted = 0;
+  let unpublished = 0;
   let violationDepth = -1;
   let cutByDepth = false;
   const fp = me.fp;
-  for (let i = lo; i < hi; i++) {
+  let i = lo;
+  states: for (; i < hi; i++) {
+    // Stop when the table is full enough to be grown first: between two states, or in the
+    // middle of one (its successors inserted so far are duplicates when it is redone, and its
+    // transitions are counted only once it is complete).
+    if (Atomics.load(ctl, CTRL.size) + unpublished >= Atomics.load(ctl, CTRL.pauseAt)) break;
     kernel.unpack(src, i * K, scratch, 0);
     const r = kernel.successors(scratch, 0, out);
     const n = r < 0 ? out.count : r;
-    if (r < 0) violationDepth = violationDepth < 0 ? depth + 1 : Math.min(violationDepth, depth + 1);
+    if (r < 0 && !lastLevel) violationDepth = violationDepth < 0 ? depth + 1 : Math.min(violationDepth, depth + 1);
     else if (r === 0 && deadlock && !kernel.validEnd(scratch, 0)) violationDepth = depth;
-    transitions += n;
     const buf = out.buf;
     for (let j = 0; j < n; j++) {
       const so = j * W;
@@ -153,21 +186,28 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
         continue;
       }
       if (!sharedInsert(table, a, b)) continue;
-      inserted++;
+      let pauseNow = false;
+      if (++unpublished >= PUBLISH_EVERY) {
+        pauseNow = Atomics.add(ctl, CTRL.size, unpublished) + unpublished >= Atomics.load(ctl, CTRL.pauseAt);
+        unpublished = 0;
+      }
       if ((segCount + 1) * K > seg.length) {
         const bigger = new Int32Array(new SharedArrayBuffer(seg.length * 8));
         bigger.set(seg);
         seg = bigger;
+        me.buffers[depth & 1] = seg;
       }
       const to = segCount * K;
       for (let k = 0; k < K; k++) seg[to + k] = packed[k];
       segCount++;
       if (kernel.invariants(buf, so) !== -1 && (violationDepth < 0 || depth + 1 < violationDepth)) violationDepth = depth + 1;
+      if (pauseNow) break states; // the successor just inserted is in the frontier; the rest wait
     }
+    transitions += n;
   }
   me.seg = seg;
   me.segCount = segCount;
-  Atomics.add(task.control, CTRL.size, inserted);
-  Atomics.add(task.control, CTRL.expanded, hi - lo);
-  return { transitions, violationDepth, cutByDepth };
+  Atomics.add(ctl, CTRL.size, unpublished);
+  Atomics.add(ctl, CTRL.expanded, i - lo);
+  return { transitions, violationDepth, cutByDepth, stoppedAt: i };
 }

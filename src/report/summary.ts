@@ -86,7 +86,10 @@ export function verdictLine(run: CheckRun, color: ChalkInstance): string {
       'memory-limit': 'the memory limit (--memory-limit) was reached',
       interrupted: 'interrupted',
     };
-    return color.yellow.bold(`incomplete: ${why[r.stopReason ?? 'interrupted']}; no violation found in the states explored`);
+    const found = r.violation
+      ? `a violation was found before it stopped (${describeProperty(r.violation)} at depth ${r.violation.depth}); a shallower one may exist`
+      : 'no violation found in the states explored';
+    return color.yellow.bold(`incomplete: ${why[r.stopReason ?? 'interrupted']}; ${found}`);
   }
   const invs = run.system.invariantNames.length;
   return color.green.bold(`pass: ${invs} invariant${invs === 1 ? '' : 's'} and every assertion hold on all reachable states`);
