@@ -110,3 +110,18 @@ describe('the shared seen-set grows in the middle of a level', () => {
     expect([many.verdict, many.states, many.transitions, many.maxDepth]).toEqual([one.verdict, one.states, one.transitions, one.maxDepth]);
   });
 });
+
+describe('documented limits, pinned as they are today (docs/engine.md)', () => {
+  it('an invariant whose evaluation fails is reported with the failure kind, not as a false invariant', async () => {
+    const sys = system('model m; shared i: 0..3; shared a: [2]bool; process p { i = 3; } invariant ok: !a[i];');
+    const r = await explore(sys, instantiate(sys));
+    expect(r.violation).toMatchObject({ kind: 'range', property: 'range', depth: 1 });
+  });
+
+  it('--exact runs on one worker, whatever --workers says', async () => {
+    const sys = system('model m; shared x: 0..3; process p { x = 1; x = 2; }');
+    const r = await exploreParallel(sys, { workers: 2, exact: true, startBudget: 1 });
+    expect(r.exact).toBe(true);
+    expect(r.states).toBe(3);
+  });
+});
