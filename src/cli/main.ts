@@ -13,6 +13,23 @@ import { closePools } from '../explore/parallel.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** What every command that explores a model takes: constants, properties, trace output. */
+function explorationOptions(cmd: Command): Command {
+  return cmd
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+    .option('--no-deadlock', 'do not report deadlocks')
+    .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
+    .addOption(new Option('--trace <format>', 'counterexample format: table (default on a terminal), text, json, itf or msgpack'))
+    .option('--trace-out <FILE>', 'write the counterexample to FILE')
+    .option('--force', 'allow --trace-out to overwrite an existing file')
+    .option('--json', 'print one JSON summary on stdout')
+    .option('--quiet', 'no progress, no counterexample on the terminal');
+}
+
+function colorOptions(cmd: Command): Command {
+  return cmd.option('--color', 'force colour').option('--no-color', 'no colour (NO_COLOR is honoured too)');
+}
+
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.pass;
   const program = new Command('mmucheck')
@@ -22,99 +39,68 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run mmucheck help for usage)');
 
-  program
+  const check = program
     .command('check')
     .description('explore every reachable state; report the verdict, the numbers and the shortest counterexample')
     .argument('<model>', 'the .mmu model file')
-    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
     .option('--workers <N>', 'worker threads (default: all cores)')
     .option('--exact', 'store whole states instead of 64-bit fingerprints (no collisions, more memory, 1 worker)')
     .option('--memory <model>', 'memory model: sc (tso is planned)', 'sc')
-    .option('--no-deadlock', 'do not report deadlocks')
-    .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
     .option('--max-states <N>', 'stop after N distinct states (exit 3)')
     .option('--max-depth <N>', 'do not explore beyond depth N (exit 3 if states lie deeper)')
     .option('--time-limit <SECONDS>', 'stop after this many seconds (exit 3)')
-    .option('--memory-limit <SIZE>', 'stop when the process uses more memory, e.g. 8G (exit 3)')
-    .addOption(new Option('--trace <format>', 'counterexample format: table (default on a terminal), text, json, itf or msgpack'))
-    .option('--trace-out <FILE>', 'write the counterexample to FILE')
-    .option('--force', 'allow --trace-out to overwrite an existing file')
-    .option('--json', 'print one JSON summary on stdout')
-    .option('--quiet', 'no progress, no counterexample on the terminal')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .action(async (model: string, flags: CheckFlags) => {
-      code = await checkCommand(model, flags);
-    });
+    .option('--memory-limit <SIZE>', 'stop when the process uses more memory, e.g. 8G (exit 3)');
+  colorOptions(explorationOptions(check)).action(async (model: string, flags: CheckFlags) => {
+    code = await checkCommand(model, flags);
+  });
 
-  program
+  const test = program
     .command('test')
     .description('run every check of the specs (default: specs/) and compare each with its expectation')
     .argument('[specs...]', 'spec files or folders of them')
     .option('--workers <N>', 'worker threads (default: all cores)')
     .option('--junit <FILE>', 'also write JUnit XML for CI systems')
     .option('--json', 'print one JSON report on stdout (the per-check lines go to stderr)')
-    .option('--force', 'allow --junit to overwrite an existing file')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .action(async (specs: string[], flags: TestFlags) => {
-      code = await testCommand(specs, flags);
-    });
+    .option('--force', 'allow --junit to overwrite an existing file');
+  colorOptions(test).action(async (specs: string[], flags: TestFlags) => {
+    code = await testCommand(specs, flags);
+  });
 
-  program
+  const simulate = program
     .command('simulate')
     .description('random walks that check the same properties, for models too large to exhaust')
     .argument('<model>', 'the .mmu model file')
     .option('--steps <N>', 'longest walk (default 1000)')
     .option('--seed <S>', 'seed of the walks; the same seed gives the same walks (default 1)')
-    .option('--runs <R>', 'number of walks (default 1)')
-    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
-    .option('--no-deadlock', 'do not report deadlocks')
-    .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
-    .addOption(new Option('--trace <format>', 'counterexample format: table, text, json, itf or msgpack'))
-    .option('--trace-out <FILE>', 'write the counterexample to FILE')
-    .option('--force', 'allow --trace-out to overwrite an existing file')
-    .option('--json', 'print one JSON summary on stdout')
-    .option('--quiet', 'no counterexample on the terminal')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
-    .action((model: string, flags: SimulateFlags) => {
-      code = simulateCommand(model, flags);
-    });
+    .option('--runs <R>', 'number of walks (default 1)');
+  colorOptions(explorationOptions(simulate)).action((model: string, flags: SimulateFlags) => {
+    code = simulateCommand(model, flags);
+  });
 
-  program
+  const trace = program
     .command('trace')
     .description('replay a saved counterexample (json or msgpack) against its model and print it')
     .argument('<file>', 'a trace written with --trace json or --trace msgpack')
     .option('--format <format>', 'table (default on a terminal), text, json or itf')
-    .option('--model <path>', 'the model file, if not where the trace says')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
-    .action((file: string, flags: TraceCommandFlags) => {
-      code = traceCommand(file, flags);
-    });
+    .option('--model <path>', 'the model file, if not where the trace says');
+  colorOptions(trace).action((file: string, flags: TraceCommandFlags) => {
+    code = traceCommand(file, flags);
+  });
 
-  program
-    .command('models')
-    .description('list the bundled models with their descriptions, constants and variants')
-    .option('--json', 'as JSON')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
-    .action((flags: { json?: boolean; color?: boolean }) => {
-      code = modelsCommand(flags);
-    });
+  const models = program.command('models').description('list the bundled models with their descriptions, constants and variants').option('--json', 'as JSON');
+  colorOptions(models).action((flags: { json?: boolean; color?: boolean }) => {
+    code = modelsCommand(flags);
+  });
 
-  program
+  const compile = program
     .command('compile')
     .description('show what a model compiles to: the automata (ir, dot) or the generated code (js)')
     .argument('<model>', 'the .mmu model file')
     .option('--emit <what>', 'ir, js or dot', 'ir')
-    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
-    .action((model: string, flags: { emit?: string; const: string[]; color?: boolean }) => {
-      code = compileCommand(model, flags);
-    });
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, []);
+  colorOptions(compile).action((model: string, flags: { emit?: string; const: string[]; color?: boolean }) => {
+    code = compileCommand(model, flags);
+  });
 
   try {
     await program.parseAsync(argv);
