@@ -1,23 +1,48 @@
 // Derive a model's numbers with the naive reference explorer, independently of the engine:
 //   npx tsx test/reference/count.ts MODEL.mmu [NAME=VALUE ...] [--no-deadlock] [--invariant NAME ...]
+//                                   [--memory sc|tso] [--store-buffer K]
 // This is how spec pins are derived (never from the engine's own output).
 import { checkFile } from '../../src/check/check.ts';
 import { naiveExplore } from './naive.ts';
 
-const args = process.argv.slice(2);
-const file = args.find((a) => !a.includes('=') && !a.startsWith('--'));
-if (!file) {
-  console.error('usage: npx tsx test/reference/count.ts MODEL.mmu [NAME=VALUE ...] [--no-deadlock] [--invariant NAME ...]');
+const USAGE =
+  'usage: npx tsx test/reference/count.ts MODEL.mmu [NAME=VALUE ...] [--no-deadlock] [--invariant NAME ...] [--memory sc|tso] [--store-buffer K]';
+const WITH_VALUE = new Set(['--invariant', '--memory', '--store-buffer']);
+const fail = (msg: string): never => {
+  console.error(msg);
   process.exit(2);
-}
-const consts = Object.fromEntries(args.filter((a) => a.includes('=')).map((a) => a.split('=', 2)));
-const invariantNames = args.flatMap((a, i) => (args[i - 1] === '--invariant' ? [a] : []));
-const r = checkFile(file, consts);
+};
+
+const args = process.argv.slice(2);
+const isValue = (i: number): boolean => i > 0 && WITH_VALUE.has(args[i - 1]);
+const file = args.find((a, i) => !a.includes('=') && !a.startsWith('--') && !isValue(i));
+if (!file) fail(USAGE);
+for (const [i, a] of args.entries())
+  if (a.startsWith('--') && !WITH_VALUE.has(a) && a !== '--no-deadlock') fail(`unknown option ${a}\n${USAGE}`);
+  else if (WITH_VALUE.has(a) && (i + 1 >= args.length || args[i + 1].startsWith('--'))) fail(`${a} needs a value\n${USAGE}`);
+const valuesOf = (flag: string): string[] => args.flatMap((a, i) => (args[i - 1] === flag ? [a] : []));
+const lastValue = (flag: string): string | undefined => valuesOf(flag).at(-1);
+
+const consts = Object.fromEntries(args.filter((a, i) => a.includes('=') && !isValue(i)).map((a) => a.split('=', 2)));
+const invariantNames = valuesOf('--invariant');
+const memory = lastValue('--memory') ?? 'sc';
+if (memory !== 'sc' && memory !== 'tso') fail(`--memory must be sc or tso, not ${memory}`);
+const sb = lastValue('--store-buffer');
+const storeBuffer = sb === undefined ? undefined : Number(sb);
+if (storeBuffer !== undefined && !(Number.isInteger(storeBuffer) && storeBuffer >= 1)) fail(`--store-buffer must be an integer >= 1, not ${sb}`);
+if (storeBuffer !== undefined && memory !== 'tso') fail('--store-buffer needs --memory tso');
+
+const r = checkFile(file!, consts);
 if (!r.model) {
   for (const d of r.diagnostics) console.error(d.message);
   process.exit(2);
 }
 const model = invariantNames.length ? { ...r.model, invariants: r.model.invariants.filter((i) => invariantNames.includes(i.name)) } : r.model;
 const t0 = Date.now();
-const res = naiveExplore(model, { deadlock: !args.includes('--no-deadlock'), maxStates: 5_000_000 });
+const res = naiveExplore(model, {
+  deadlock: !args.includes('--no-deadlock'),
+  maxStates: 5_000_000,
+  memory: memory as 'sc' | 'tso',
+  storeBuffer,
+});
 console.log(JSON.stringify({ ...res, seconds: (Date.now() - t0) / 1000 }));

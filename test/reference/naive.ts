@@ -11,6 +11,15 @@
 // break/continue/return, loop back-jumps, folded conditions, entering blocks, `for`
 // mechanics) until it stands at a step, an `either`, or the end of the process. So two
 // ways of reaching the same program point give the same position.
+//
+// Under `memory: 'tso'` every instance also has a FIFO store buffer: a plain array of
+// entries { path, value }, oldest first, where `path` is [global index, element
+// positions...] naming one scalar slot of a shared (non-ghost) global. A process read of a
+// shared global takes the global's memory value with the instance's own buffer entries for
+// it applied oldest to newest (so the newest entry per slot wins: forwarding). Plain stores
+// to shared locations append to the buffer; RMW ops, atomic blocks, smp_mb() and dsb() need
+// an empty buffer and then act on memory directly; drain steps move the oldest entry of a
+// buffer to memory. Invariants read memory.
 import * as I from '../../src/check/ir.ts';
 
 export interface NaiveViolation {
@@ -30,15 +39,25 @@ export interface NaiveOptions {
   deadlock?: boolean;
   /** Throw when more distinct states than this are found (default 2,000,000). */
   maxStates?: number;
+  /** The memory model (default 'sc'). */
+  memory?: 'sc' | 'tso';
+  /** Under 'tso': the number of entries of each store buffer (default 2, at least 1). */
+  storeBuffer?: number;
 }
 
 // ---- representation ---------------------------------------------------------------------
 
 type Frame = number[]; // [listId, index] or [listId, index, forValue]
 type Pos = Frame[] | null;
+/** A store-buffer entry: one scalar slot of a shared global ([global, element positions...]). */
+interface Entry {
+  path: number[];
+  value: number;
+}
+/** Per instance: position, locals, store buffer (oldest first; always [] under sc). */
 interface State {
   g: I.Value[];
-  i: [Pos, I.Value[]][];
+  i: [Pos, I.Value[], Entry[]][];
 }
 
 type Owner = 'body' | 'then' | 'else' | 'branch' | 'loop' | 'while' | 'for' | 'inline' | 'atomic';
@@ -76,7 +95,32 @@ const ATOMIC_LIMIT = 100_000;
 // ---- the explorer --------------------------------------------------------------------------
 
 export function naiveExplore(model: I.CheckedModel, opts: NaiveOptions = {}): NaiveResult {
-  return new Naive(model).explore(opts);
+  return new Naive(model, opts).explore(opts);
+}
+
+const RMW_OPS: ReadonlySet<I.OpName> = new Set<I.OpName>([
+  'xchg',
+  'cmpxchg',
+  'fetch_add',
+  'fetch_sub',
+  'set_bit',
+  'clear_bit',
+  'test_and_set_bit',
+  'test_and_clear_bit',
+]);
+
+/** The scalars of a value of type t, in element order, with their paths (below `path`). */
+function scalarsOf(t: I.Type, v: I.Value, path: number[] = []): Entry[] {
+  if (I.isScalar(t)) return [{ path, value: v as number }];
+  if (t.kind === 'array') return (v as I.Value[]).flatMap((x, i) => scalarsOf(t.elem, x, [...path, i]));
+  return t.fields.flatMap((f, i) => scalarsOf(f.type, (v as I.Value[])[i], [...path, i]));
+}
+
+/** Overwrite the scalar at `path` (non-empty) inside the container `c`. */
+function setAt(c: I.Value[], path: number[], value: number): void {
+  let x = c;
+  for (const p of path.slice(0, -1)) x = x[p] as I.Value[];
+  x[path[path.length - 1]] = value;
 }
 
 class Naive {
@@ -84,8 +128,19 @@ class Naive {
   readonly listIds = new Map<I.Stmt[], number>();
   readonly instances: Instance[] = [];
   readonly instancesOf: number[][] = []; // process -> instance indices, by parameter value order
+  readonly tso: boolean;
+  readonly bufferSize: number;
 
-  constructor(readonly model: I.CheckedModel) {
+  constructor(
+    readonly model: I.CheckedModel,
+    opts: NaiveOptions = {},
+  ) {
+    const memory = opts.memory ?? 'sc';
+    if (memory !== 'sc' && memory !== 'tso') throw new Error(`unknown memory model ${String(memory)}`);
+    this.tso = memory === 'tso';
+    this.bufferSize = opts.storeBuffer ?? 2;
+    if (!Number.isInteger(this.bufferSize) || this.bufferSize < 1)
+      throw new Error(`store buffer size ${this.bufferSize} is not an integer >= 1`);
     model.processes.forEach((p, pi) => {
       const bodyList = this.register(p.body, 'body');
       this.instancesOf.push([]);
@@ -205,7 +260,7 @@ class Naive {
 
   /** A foldable condition: constants, the instance parameter and its own quantifiers only. */
   private fold(k: number, cond: I.Expr): boolean {
-    return this.eval(cond, { st: null, k, bound: [] }) !== 0;
+    return this.eval(cond, { st: null, k, bound: [], direct: true }) !== 0;
   }
 
   /** Advance through everything that is not a step. Returns a new position. */
@@ -222,8 +277,11 @@ class Naive {
       }
       const s = info.stmts[top[1]];
       switch (s.kind) {
-        case 'label':
         case 'fence':
+          if (this.fenceIsStep(s)) return fr; // under tso: waits for an empty store buffer
+          top[1]++;
+          continue;
+        case 'label':
           top[1]++;
           continue;
         case 'break':
@@ -251,6 +309,11 @@ class Naive {
           return fr; // a step, an either or an atomic block
       }
     }
+  }
+
+  /** Under tso smp_mb() and dsb() (outside atomic blocks) are steps; other fences never are. */
+  private fenceIsStep(s: Extract<I.Stmt, { kind: 'fence' }>): boolean {
+    return this.tso && (s.fence === 'smp_mb' || s.fence === 'dsb');
   }
 
   /**
@@ -332,7 +395,7 @@ class Naive {
       case 'lit':
         return e.value;
       case 'global':
-        return env.st!.g[e.global];
+        return this.readGlobal(e.global, env);
       case 'local':
         return env.st!.i[env.k][1][e.local];
       case 'param': {
@@ -421,7 +484,56 @@ class Naive {
     }
   }
 
+  /**
+   * A whole global as the running instance sees it. Under tso a process read of a shared
+   * global is memory with the instance's own buffer entries for that global applied oldest
+   * to newest, so every scalar slot reads its newest buffered value, else memory.
+   * Invariants (k = -1), ghost globals and sc read memory.
+   */
+  private readGlobal(gi: number, env: Env): I.Value {
+    const mem = env.st!.g[gi];
+    if (!this.tso || env.k < 0 || this.model.globals[gi].ghost) return mem;
+    const mine = env.st!.i[env.k][2].filter((en) => en.path[0] === gi);
+    if (!mine.length) return mem;
+    const box = [clone(mem)];
+    for (const en of mine) setAt(box, [0, ...en.path.slice(1)], en.value);
+    return box[0];
+  }
+
   // ---- stores --------------------------------------------------------------------------
+
+  /** Whether an lvalue is rooted at a shared (non-ghost) global. */
+  private sharedRoot(e: I.Expr): boolean {
+    if (e.kind === 'index' || e.kind === 'field') return this.sharedRoot(e.base);
+    return e.kind === 'global' && !this.model.globals[e.global].ghost;
+  }
+
+  /** Whether a store to `target` goes to the store buffer. */
+  private buffered(target: I.Expr, direct: boolean): boolean {
+    return this.tso && !direct && this.sharedRoot(target);
+  }
+
+  /** Whether instance k's buffer has room for a (buffered) store to `target`: one entry per scalar. */
+  private roomFor(st: State, k: number, target: I.Expr): boolean {
+    return st.i[k][2].length + scalarsOf(target.type, I.defaultValue(target.type)).length <= this.bufferSize;
+  }
+
+  /** The path of a global-rooted lvalue, evaluating and checking indices like `lvalue`. */
+  private lpath(e: I.Expr, env: Env): number[] {
+    switch (e.kind) {
+      case 'global':
+        return [e.global];
+      case 'index': {
+        const b = this.lpath(e.base, env);
+        const t = e.base.type as Extract<I.Type, { kind: 'array' }>;
+        return [...b, this.indexPos(t.index, this.eval(e.index, env) as number, 'array index')];
+      }
+      case 'field':
+        return [...this.lpath(e.base, env), e.field];
+      default:
+        throw new Error(`internal: not a global lvalue: ${e.kind}`);
+    }
+  }
 
   /** Resolve an lvalue to a container and key (evaluating and checking its indices). */
   private lvalue(e: I.Expr, env: Env): { c: I.Value[]; key: number } {
@@ -469,6 +581,17 @@ class Naive {
 
   /** target = value: the target's indices are evaluated first, then the value is checked. */
   private store(target: I.Expr, value: () => I.Value, env: Env): void {
+    if (this.buffered(target, env.direct)) {
+      // Under tso: appended to the running instance's buffer (one entry per scalar, in
+      // element order); memory is unchanged. Indices, then the value, then the range check.
+      const path = this.lpath(target, env);
+      const v = value();
+      this.checkValue(target.type, v);
+      const buf = env.st!.i[env.k][2];
+      for (const en of scalarsOf(target.type, v, path)) buf.push(en);
+      if (buf.length > this.bufferSize) throw new Error('internal: store buffer overflow');
+      return;
+    }
     const lv = this.lvalue(target, env);
     const v = value();
     this.checkValue(target.type, v);
@@ -482,8 +605,8 @@ class Naive {
    * returning the resulting working states (several for `any`, none for a false await).
    * The frames are advanced past the statement. Throws Violation on failure.
    */
-  private basic(st: State, k: number, fr: Frame[], s: I.Stmt): Fork[] {
-    const env: Env = { st, k, bound: this.boundOf(fr) };
+  private basic(st: State, k: number, fr: Frame[], s: I.Stmt, direct: boolean): Fork[] {
+    const env: Env = { st, k, bound: this.boundOf(fr), direct };
     const advance = (): void => {
       fr[fr.length - 1][1]++;
     };
@@ -500,7 +623,7 @@ class Naive {
           const st2 = clone(st);
           const fr2 = clone(fr);
           try {
-            this.store(s.target, () => v, { st: st2, k, bound: this.boundOf(fr2) });
+            this.store(s.target, () => v, { st: st2, k, bound: this.boundOf(fr2), direct });
           } catch (e) {
             if (!(e instanceof Violation)) throw e;
             out.push({ violation: e });
@@ -512,6 +635,16 @@ class Naive {
         return out;
       }
       case 'op': {
+        if (s.op === 'WRITE_ONCE' && this.buffered(s.location, direct)) {
+          // A plain store (the checker lowers WRITE_ONCE to an assign; this is for safety).
+          if (s.result) throw new Error('internal: WRITE_ONCE with a result');
+          this.store(s.location, () => this.eval(s.args[0], env), env);
+          advance();
+          return [{ st, fr }];
+        }
+        // RMW ops (and everything under sc) read and write memory directly; under tso they
+        // run only with an empty buffer, so a shared result target goes to memory too.
+        if (RMW_OPS.has(s.op)) env.direct = true;
         const loc = this.lvalue(s.location, env);
         const args = s.args.map((a) => this.eval(a, env) as number);
         const old = loc.c[loc.key] as number;
@@ -574,6 +707,7 @@ class Naive {
   /** The outcomes of the steps instance k can take at position fr, in order. */
   private stepsAt(st0: State, k: number, fr0: Frame[], visiting: Set<string>): Outcome[] {
     const s = this.stmtAt(fr0);
+    if (this.tso && !this.enabledTso(st0, k, s)) return [];
     if (s.kind === 'either') {
       const key = JSON.stringify(fr0);
       if (visiting.has(key)) return []; // a branch that leads back here adds nothing new
@@ -592,23 +726,49 @@ class Naive {
     try {
       switch (s.kind) {
         case 'if': {
-          const c = this.eval(s.cond, { st, k, bound: this.boundOf(fr) });
+          const c = this.eval(s.cond, { st, k, bound: this.boundOf(fr), direct: false });
           fr.push([this.id(c ? s.then : s.else), 0]);
           return [this.finish(st, k, fr)];
         }
         case 'while': {
-          const c = this.eval(s.cond, { st, k, bound: this.boundOf(fr) });
+          const c = this.eval(s.cond, { st, k, bound: this.boundOf(fr), direct: false });
           if (c) fr.push([this.id(s.body), 0]);
           else fr[fr.length - 1][1]++;
           return [this.finish(st, k, fr)];
         }
         case 'atomic':
           return this.atomic(st, k, fr, s);
+        case 'fence': // a step only under tso (smp_mb, dsb): it just moves on
+          fr[fr.length - 1][1]++;
+          return [this.finish(st, k, fr)];
         default:
-          return this.basic(st, k, fr, s).map((r) => ('violation' in r ? this.violation(r.violation) : this.finish(r.st, k, r.fr)));
+          return this.basic(st, k, fr, s, false).map((r) => ('violation' in r ? this.violation(r.violation) : this.finish(r.st, k, r.fr)));
       }
     } catch (e) {
       return [this.violation(e)];
+    }
+  }
+
+  /**
+   * The tso enabling conditions of the statement instance k stands at, checked before
+   * anything is evaluated (so a disabled step raises no violation either): atomic blocks,
+   * RMW ops and the fence steps need an empty buffer; a buffered store needs room for all
+   * its scalars.
+   */
+  private enabledTso(st: State, k: number, s: I.Stmt): boolean {
+    const count = st.i[k][2].length;
+    switch (s.kind) {
+      case 'atomic':
+      case 'fence':
+        return count === 0;
+      case 'op':
+        if (RMW_OPS.has(s.op)) return count === 0;
+        return !this.buffered(s.location, false) || this.roomFor(st, k, s.location);
+      case 'assign':
+      case 'any':
+        return !this.buffered(s.target, false) || this.roomFor(st, k, s.target);
+      default:
+        return true;
     }
   }
 
@@ -643,12 +803,12 @@ class Naive {
               this.jump(fr, x);
               continue;
             case 'if': {
-              const c = this.eval(x.cond, { st, k, bound: this.boundOf(fr) });
+              const c = this.eval(x.cond, { st, k, bound: this.boundOf(fr), direct: true });
               fr.push([this.id(c ? x.then : x.else), 0]);
               continue;
             }
             case 'while': {
-              const c = this.eval(x.cond, { st, k, bound: this.boundOf(fr) });
+              const c = this.eval(x.cond, { st, k, bound: this.boundOf(fr), direct: true });
               if (c) fr.push([this.id(x.body), 0]);
               else top[1]++;
               continue;
@@ -665,7 +825,7 @@ class Naive {
               forks = x.branches.map((b) => ({ st: clone(st), fr: [...clone(fr), [this.id(b), 0]] }));
               break;
             default:
-              forks = this.basic(st, k, fr, x);
+              forks = this.basic(st, k, fr, x, true); // memory directly (the buffer is empty)
           }
         } catch (e) {
           out.push(this.violation(e));
@@ -693,6 +853,14 @@ class Naive {
     st.i.forEach(([pos], k) => {
       if (pos !== null) out.push(...this.stepsAt(st, k, pos, new Set()));
     });
+    // Under tso: drains after all process steps, in instance order (terminated instances too).
+    st.i.forEach(([, , buf], k) => {
+      if (!buf.length) return;
+      const st2 = clone(st);
+      const oldest = st2.i[k][2].shift()!;
+      setAt(st2.g, oldest.path, oldest.value);
+      out.push({ kind: 'state', st: st2 });
+    });
     return out;
   }
 
@@ -708,7 +876,7 @@ class Naive {
   private brokenInvariant(st: State): { vk: NaiveViolation['kind']; property: string } | null {
     for (const inv of this.model.invariants) {
       try {
-        if (!this.eval(inv.expr, { st, k: -1, bound: [] })) return { vk: 'invariant', property: inv.name };
+        if (!this.eval(inv.expr, { st, k: -1, bound: [], direct: true })) return { vk: 'invariant', property: inv.name };
       } catch (e) {
         // An evaluation failure inside an invariant is reported as that failure.
         if (e instanceof Violation) return { vk: e.vk, property: inv.name };
@@ -724,6 +892,7 @@ class Naive {
       i: this.instances.map((inst, k) => [
         this.normalise(k, [[inst.bodyList, 0]]),
         clone(inst.def.locals.map((l) => l.init)),
+        [],
       ]),
     };
   }
@@ -773,4 +942,6 @@ interface Env {
   st: State | null; // null while folding a condition
   k: number; // the running instance, -1 in invariants
   bound: number[];
+  /** Stores go to memory even under tso (atomic blocks, RMW ops: the buffer is empty there). */
+  direct: boolean;
 }
