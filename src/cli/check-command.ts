@@ -10,12 +10,13 @@ import { traceDocument } from '../report/trace-document.ts';
 import { renderTrace, traceChoice, writeTrace, type TraceFlags } from './trace-output.ts';
 import { colorFor, VERSION } from './output.ts';
 import { constAssignments, failOption, oneOf, positiveInt, seconds, size } from './options.ts';
-import { buildSystem } from './pipeline.ts';
+import { buildSystem, type MemoryChoice } from './pipeline.ts';
 
 export interface CheckFlags extends TraceFlags {
   const: string[];
   workers?: string;
   memory?: string;
+  storeBuffer?: string;
   deadlock: boolean;
   invariant: string[];
   maxStates?: string;
@@ -41,8 +42,7 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
 
   const overrides = constAssignments(flags.const);
   const requestedWorkers = positiveInt('--workers', flags.workers) ?? availableParallelism();
-  const memory = oneOf('--memory', flags.memory, ['sc', 'tso'] as const) ?? 'sc';
-  if (memory === 'tso') failOption('--memory tso is not implemented yet; only sc is available in this version');
+  const memory = memoryChoice(flags);
   const traceOpt = traceChoice(flags, Boolean(out.isTTY));
   const limits = {
     maxStates: positiveInt('--max-states', flags.maxStates),
@@ -51,7 +51,7 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
     memoryLimitBytes: size('--memory-limit', flags.memoryLimit),
   };
 
-  const built = buildSystem(path, overrides, flags.invariant.length ? flags.invariant : undefined);
+  const built = buildSystem(path, overrides, flags.invariant.length ? flags.invariant : undefined, memory);
   if (!built.system) {
     err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');
     return EXIT.input;
@@ -92,7 +92,7 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
     process.off('SIGINT', onSigint);
   }
 
-  const run: CheckRun = { version: VERSION, system, memory: 'sc', workers, result };
+  const run: CheckRun = { version: VERSION, system, memory: memory.memory, storeBuffer: memory.storeBuffer, workers, result };
   // Where each part goes: the --json summary owns stdout; so does a json/itf trace without
   // --trace-out (the human summary then goes to stderr); table/text traces sit in the report.
   const machineTrace = traceOpt.format === 'json' || traceOpt.format === 'itf';
@@ -100,7 +100,7 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   let inReport: string | undefined;
   if (result.violation) {
     const trace = replay(system, instantiate(system), result.violation);
-    const doc = traceDocument(system, trace, result.violation, { version: VERSION, origin: { command: 'check' }, memory: 'sc' });
+    const doc = traceDocument(system, trace, result.violation, { version: VERSION, origin: { command: 'check' }, ...memory });
     if (traceOpt.out) {
       writeTrace(traceOpt.out, renderTrace(system, trace, result.violation, doc, traceOpt.format, colorFor(out, false)));
     } else if (traceToStdout) {
@@ -137,4 +137,12 @@ function progressPrinter(err: NodeJS.WriteStream) {
       if (shown) err.write('\r\x1b[K');
     },
   };
+}
+
+/** --memory sc|tso and --store-buffer K (only meaningful with tso). */
+export function memoryChoice(flags: { memory?: string; storeBuffer?: string }): MemoryChoice {
+  const memory = oneOf('--memory', flags.memory, ['sc', 'tso'] as const) ?? 'sc';
+  const storeBuffer = positiveInt('--store-buffer', flags.storeBuffer);
+  if (storeBuffer !== undefined && memory !== 'tso') failOption('--store-buffer goes with --memory tso');
+  return memory === 'tso' ? { memory, storeBuffer: storeBuffer ?? 2 } : { memory };
 }

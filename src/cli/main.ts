@@ -23,7 +23,9 @@ function explorationOptions(cmd: Command): Command {
     .option('--trace-out <FILE>', 'write the counterexample to FILE')
     .option('--force', 'allow --trace-out to overwrite an existing file')
     .option('--json', 'print one JSON summary on stdout')
-    .option('--quiet', 'no progress, no counterexample on the terminal');
+    .option('--quiet', 'no progress, no counterexample on the terminal')
+    .option('--memory <model>', 'memory model: sc (sequential consistency) or tso (x86-TSO store buffers)', 'sc')
+    .option('--store-buffer <K>', 'entries per store buffer under --memory tso (default 2)');
 }
 
 function colorOptions(cmd: Command): Command {
@@ -45,7 +47,6 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<model>', 'the .mmu model file')
     .option('--workers <N>', 'worker threads (default: all cores)')
     .option('--exact', 'store whole states instead of 64-bit fingerprints (no collisions, more memory, 1 worker)')
-    .option('--memory <model>', 'memory model: sc (tso is planned)', 'sc')
     .option('--max-states <N>', 'stop after N distinct states (exit 3)')
     .option('--max-depth <N>', 'do not explore beyond depth N (exit 3 if states lie deeper)')
     .option('--time-limit <SECONDS>', 'stop after this many seconds (exit 3)')

@@ -4,10 +4,16 @@ import { checkFile, type ConstOverrides } from '../check/check.ts';
 import { compile, type TransitionSystem } from '../compile/system.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 
+export interface MemoryChoice {
+  readonly memory: 'sc' | 'tso';
+  readonly storeBuffer?: number;
+}
+
 export function buildSystem(
   path: string,
   overrides: ConstOverrides,
   invariants?: readonly string[],
+  memory: MemoryChoice = { memory: 'sc' },
 ): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
   const checked = checkFile(path, overrides);
   if (!checked.model) return { diagnostics: checked.diagnostics };
@@ -24,5 +30,5 @@ export function buildSystem(
         ),
       };
   }
-  return compile(model, { invariants });
+  return compile(model, { invariants, memory: memory.memory, storeBuffer: memory.storeBuffer });
 }

@@ -9,7 +9,7 @@ import { renderDiagnostics } from '../report/diagnostics.ts';
 import { constantsObject } from '../report/summary.ts';
 import { traceDocument } from '../report/trace-document.ts';
 import { describeProperty } from '../report/trace.ts';
-import { EXIT } from './check-command.ts';
+import { EXIT, memoryChoice } from './check-command.ts';
 import { constAssignments, positiveInt } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { buildSystem } from './pipeline.ts';
@@ -25,6 +25,8 @@ export interface SimulateFlags extends TraceFlags {
   json?: boolean;
   quiet?: boolean;
   color?: boolean;
+  memory?: string;
+  storeBuffer?: string;
 }
 
 export function simulateCommand(path: string, flags: SimulateFlags): number {
@@ -36,7 +38,8 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
   const seed = positiveInt('--seed', flags.seed, 0) ?? 1;
   const runs = positiveInt('--runs', flags.runs) ?? 1;
   const traceOpt = traceChoice(flags, Boolean(out.isTTY));
-  const built = buildSystem(path, constAssignments(flags.const), flags.invariant.length ? flags.invariant : undefined);
+  const memory = memoryChoice(flags);
+  const built = buildSystem(path, constAssignments(flags.const), flags.invariant.length ? flags.invariant : undefined, memory);
   if (!built.system) {
     err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');
     return EXIT.input;
@@ -51,11 +54,12 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
 
   const m = system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
-  const lines = [`mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, memory sc, simulation: ${runs} run${runs === 1 ? '' : 's'} of up to ${steps} steps, seed ${seed}`];
+  const mem = memory.memory === 'tso' ? `memory tso (store buffers of ${memory.storeBuffer})` : 'memory sc';
+  const lines = [`mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, simulation: ${runs} run${runs === 1 ? '' : 's'} of up to ${steps} steps, seed ${seed}`];
   let traceText: string | undefined;
   if (r.violation) {
     const trace = replay(system, kernel, r.violation);
-    const doc = traceDocument(system, trace, r.violation, { version: VERSION, origin: { command: 'simulate', seed, run: r.run }, memory: 'sc' });
+    const doc = traceDocument(system, trace, r.violation, { version: VERSION, origin: { command: 'simulate', seed, run: r.run }, ...memory });
     if (traceOpt.out) writeTrace(traceOpt.out, renderTrace(system, trace, r.violation, doc, traceOpt.format, colorFor(out, false)));
     else if (!flags.quiet) traceText = renderTrace(system, trace, r.violation, doc, traceOpt.format, flags.json ? errColor : color) as string;
     lines.push(color.red.bold(`violation: ${describeProperty(r.violation)}, found in run ${r.run + 1} at step ${r.violation.depth} (a random walk: not necessarily the shortest)`));
@@ -73,7 +77,7 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
         model: m.name,
         file: m.mainFile.path,
         constants: constantsObject(m),
-        memory: 'sc',
+        memory: memory.memory,
         seed,
         runs,
         steps,

@@ -10,6 +10,8 @@ export interface SpecCheck {
   readonly deadlock: boolean;
   readonly invariants?: string[];
   readonly maxStates?: number;
+  readonly memory: 'sc' | 'tso';
+  readonly storeBuffer?: number;
   readonly expect:
     | { verdict: 'pass'; states?: number; maxDepth?: number }
     | { verdict: 'violation'; kind?: string; property?: string; depth: number };
@@ -69,7 +71,7 @@ export function loadSpec(file: string): SpecLoad {
     if (typeof c !== 'object' || c === null) return bad(`${where} must be an object`);
     const k = c as Record<string, unknown>;
     for (const key of Object.keys(k))
-      if (!['name', 'description', 'const', 'deadlock', 'invariants', 'memory', 'maxStates', 'expect'].includes(key))
+      if (!['name', 'description', 'const', 'deadlock', 'invariants', 'memory', 'storeBuffer', 'maxStates', 'expect'].includes(key))
         return bad(`${where}: unknown field '${key}'`);
     if (typeof k.name !== 'string' || !k.name) return bad(`${where} needs a 'name'`);
     if (names.has(k.name)) return bad(`two checks are named '${k.name}'`);
@@ -80,7 +82,9 @@ export function loadSpec(file: string): SpecLoad {
     for (const [n, v] of Object.entries(consts as object))
       if (!['string', 'number', 'boolean'].includes(typeof v)) return bad(`${cw}: constant ${n} must be a number, a bool or a name`);
     if (k.deadlock !== undefined && typeof k.deadlock !== 'boolean') return bad(`${cw}: 'deadlock' must be true or false`);
-    if (k.memory !== undefined && k.memory !== 'sc') return bad(`${cw}: 'memory' must be "sc" in this version`);
+    if (k.memory !== undefined && k.memory !== 'sc' && k.memory !== 'tso') return bad(`${cw}: 'memory' must be "sc" or "tso"`);
+    if (k.storeBuffer !== undefined && !(Number.isInteger(k.storeBuffer) && (k.storeBuffer as number) > 0 && k.memory === 'tso'))
+      return bad(`${cw}: 'storeBuffer' is a positive integer, with "memory": "tso"`);
     if (k.invariants !== undefined && !(Array.isArray(k.invariants) && k.invariants.every((x) => typeof x === 'string')))
       return bad(`${cw}: 'invariants' must be a list of names`);
     if (k.maxStates !== undefined && !(Number.isInteger(k.maxStates) && (k.maxStates as number) > 0))
@@ -105,6 +109,8 @@ export function loadSpec(file: string): SpecLoad {
       deadlock: k.deadlock !== false,
       invariants: k.invariants as string[] | undefined,
       maxStates: k.maxStates as number | undefined,
+      memory: (k.memory as 'sc' | 'tso' | undefined) ?? 'sc',
+      ...(k.memory === 'tso' ? { storeBuffer: (k.storeBuffer as number | undefined) ?? 2 } : {}),
       expect: e as SpecCheck['expect'],
     });
   }

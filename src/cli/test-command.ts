@@ -89,7 +89,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
     }
     for (const check of loaded.spec.checks) {
       const t0 = Date.now();
-      const built = buildSystem(loaded.spec.model, check.const, check.invariants);
+      const built = buildSystem(loaded.spec.model, check.const, check.invariants, { memory: check.memory, storeBuffer: check.storeBuffer });
       let o: CheckOutcome;
       if (!built.system) {
         o = { spec: shown, check: check.name, ok: false, badInput: true, reason: renderDiagnostics(built.diagnostics, plain) };

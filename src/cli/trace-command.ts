@@ -49,7 +49,8 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
   const candidates = flags.model ? [flags.model] : [doc.model.file, join(dirname(file), doc.model.file)];
   const modelPath = candidates.find((p) => existsSync(p));
   if (!modelPath) failOption(`the model of this trace, ${doc.model.file}, is not found; name it with --model PATH`);
-  const built = buildSystem(modelPath!, doc.constants);
+  const memory = doc.memory === 'tso' ? { memory: 'tso' as const, storeBuffer: doc.storeBuffer ?? 2 } : { memory: 'sc' as const };
+  const built = buildSystem(modelPath!, doc.constants, undefined, memory);
   if (!built.system) {
     err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');
     return fail(`the model of this trace cannot be checked as recorded (constants ${JSON.stringify(doc.constants)})`, EXIT.input);
@@ -72,7 +73,7 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
     path: rechecked.path,
     ...(doc.steps.some((s) => s.failing) ? { failedAction: rechecked.trace.steps[rechecked.trace.steps.length - 1].action } : {}),
   };
-  const fresh = traceDocument(system, rechecked.trace, violation, { version: VERSION, origin: doc.origin, memory: doc.memory });
+  const fresh = traceDocument(system, rechecked.trace, violation, { version: VERSION, origin: doc.origin, ...memory });
   out.write(renderTrace(system, rechecked.trace, violation, fresh, format, color) as string);
   return EXIT.pass;
 }

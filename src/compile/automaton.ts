@@ -9,7 +9,7 @@ import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 /** Values of the `for` variables in scope (by bound slot), fixed by unrolling. */
 export type Env = readonly (number | undefined)[];
 
-export type StepStmt = Extract<I.Stmt, { kind: 'assign' | 'any' | 'op' | 'await' | 'assert' | 'skip' }>;
+export type StepStmt = Extract<I.Stmt, { kind: 'assign' | 'any' | 'op' | 'await' | 'assert' | 'skip' | 'fence' }>;
 
 export type Edge =
   | { kind: 'step'; stmt: StepStmt; env: Env; next: number }
@@ -53,7 +53,11 @@ interface Jumps {
   readonly return?: Point;
 }
 
-export function buildAutomaton(p: I.Process, param: number | undefined): { automaton?: Automaton; diagnostics: Diagnostic[] } {
+/**
+ * `tso`: under --memory tso, smp_mb() and dsb() are steps (they wait for the store buffer to
+ * drain); under sc every barrier is resolved away here.
+ */
+export function buildAutomaton(p: I.Process, param: number | undefined, tso = false): { automaton?: Automaton; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const at = (node: Draft): Point => Object.assign(new Point(), { node });
   const draft = (): Draft => ({ edges: [], union: [], labels: [], terminal: false, id: -1 });
@@ -108,7 +112,12 @@ export function buildAutomaton(p: I.Process, param: number | undefined): { autom
         n.edges.push({ kind: 'atomic', stmt: s, env, next: k });
         return at(n);
       }
-      case 'fence':
+      case 'fence': {
+        if (!tso || (s.fence !== 'smp_mb' && s.fence !== 'dsb')) return k;
+        const n = draft();
+        n.edges.push({ kind: 'step', stmt: s, env, next: k });
+        return at(n);
+      }
       case 'label':
         return k;
       case 'if': {

@@ -24,6 +24,19 @@ export interface ExprContext {
   /** Per (instance, label): Uint8Array over pcs. */
   readonly labelTable: (instance: number, label: string) => Uint8Array;
   readonly terminalPc: (instance: number) => number;
+  /**
+   * Under --memory tso, in a process's step: reads of shared locations go through this
+   * instance's load function (its newest buffered store to the location, else memory), and
+   * plain stores append to its buffer when `bufferStores` is set (not inside atomic blocks).
+   */
+  readonly tso?: { readonly load: string; readonly bufferStores: boolean };
+}
+
+/** Whether a location expression lives in a `shared` (not ghost) global. */
+export function sharedRoot(e: I.Expr, model: I.CheckedModel): boolean {
+  let x = e;
+  while (x.kind === 'index' || x.kind === 'field') x = x.base;
+  return x.kind === 'global' && !model.globals[x.global].ghost;
 }
 
 /** The compile-time value of an expression, when it reads no state. */
@@ -53,6 +66,7 @@ export function emitExpr(e: I.Expr, ctx: ExprContext): string {
     case 'field':
     case 'procLocal':
       if (!I.isScalar(e.type)) throw new Error('aggregate read in a scalar context');
+      if (ctx.tso && sharedRoot(e, ctx.model)) return `${ctx.tso.load}(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)})`;
       return `${ctx.arr}[${ctx.base} + ${emitAddress(e, ctx)}]`;
     case 'unary':
       return e.op === '!' ? `!(${emitExpr(e.arg, ctx)})` : `(-(${emitExpr(e.arg, ctx)}))`;

@@ -2,7 +2,7 @@
 // block run as a transaction on the successor's copy of the state. Nondeterminism inside an
 // atomic block is a call to $choose(k); the caller enumerates choice sequences depth-first.
 import * as I from '../check/ir.ts';
-import { bounds, constantValue, emitAddress, emitExpr, type ExprContext } from './emit-expr.ts';
+import { bounds, constantValue, emitAddress, emitExpr, sharedRoot, type ExprContext } from './emit-expr.ts';
 import { slotCount } from './layout.ts';
 
 interface Frame {
@@ -18,9 +18,21 @@ const fresh = (prefix: string): string => `${prefix}${labelCounter++}`;
 export function emitStore(target: I.Expr, value: string, ctx: ExprContext): string {
   const t = target.type;
   const addr = emitAddress(target, ctx);
+  const sb = ctx.tso?.bufferStores && sharedRoot(target, ctx.model) ? ctx.layout.instances[ctx.instance!].storeBuffer : undefined;
+  if (sb) {
+    // Under tso a plain store goes to the end of this process's store buffer (the step is
+    // enabled only when there is room); the range check is the same as for a store to memory.
+    let v = value;
+    if (t.kind === 'int') v = `$st(${value}, ${t.lo}, ${t.hi}, ${ctx.tables.message(`${spanText(target)} = %v is outside ${t.lo}..${t.hi}`)})`;
+    else if (t.kind === 'bool') v = `((${value}) ? 1 : 0)`;
+    const A = ctx.arr;
+    const B = ctx.base;
+    // Temporaries start with $ so that no value expression (like any()'s loop variable) is shadowed.
+    return `{ const $v = ${v}; const $a = ${addr}; const $n = ${A}[${B} + ${sb.countSlot}]; ${A}[${B} + ${sb.firstEntry} + 2 * $n] = $a; ${A}[${B} + ${sb.firstEntry} + 2 * $n + 1] = $v; ${A}[${B} + ${sb.countSlot}] = $n + 1; }`;
+  }
   if (t.kind === 'int') {
     const msg = ctx.tables.message(`${spanText(target)} = %v is outside ${t.lo}..${t.hi}`);
-    return `{ const v = ${value}; ${ctx.arr}[${ctx.base} + ${addr}] = $st(v, ${t.lo}, ${t.hi}, ${msg}); }`;
+    return `{ const $v = ${value}; ${ctx.arr}[${ctx.base} + ${addr}] = $st($v, ${t.lo}, ${t.hi}, ${msg}); }`;
   }
   if (t.kind === 'bool') return `${ctx.arr}[${ctx.base} + ${addr}] = (${value}) ? 1 : 0;`;
   return `${ctx.arr}[${ctx.base} + ${addr}] = ${value};`;

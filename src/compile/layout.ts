@@ -8,6 +8,19 @@ export interface InstanceLayout {
   readonly param: number | undefined;
   readonly pcSlot: number;
   readonly localSlots: readonly number[]; // first slot of each local
+  /** Under --memory tso: the store buffer's count slot, then K (location, value) slot pairs. */
+  readonly storeBuffer?: { readonly countSlot: number; readonly firstEntry: number; readonly size: number };
+}
+
+/** What a store-buffer slot holds, for showing it (`loc` is the slot index of a shared scalar). */
+export type BufferSlot = 'count' | 'loc' | 'val';
+
+/** Under --memory tso: which slots may be buffered, and the ranges buffer entries take. */
+export interface BufferPlan {
+  readonly size: number; // K
+  readonly shared: readonly boolean[]; // per global slot: a `shared` (not ghost) scalar
+  readonly loc: { readonly lo: number; readonly hi: number };
+  readonly val: { readonly lo: number; readonly hi: number };
 }
 
 export interface StateLayout {
@@ -17,7 +30,15 @@ export interface StateLayout {
   /** First instance index and slot stride of each process, for p[i] with a computed i. */
   readonly processes: readonly { firstInstance: number; firstSlot: number; stride: number; paramLo: number }[];
   /** Every scalar slot with a readable name and its type, in slot order (pcs have type null). */
-  readonly slotNames: readonly { name: string; type: I.ScalarType | null; owner: number | null }[];
+  readonly slotNames: readonly SlotName[];
+  readonly buffers?: BufferPlan;
+}
+
+export interface SlotName {
+  readonly name: string;
+  readonly type: I.ScalarType | null;
+  readonly owner: number | null;
+  readonly buffer?: BufferSlot; // a store-buffer slot (type null)
 }
 
 export function slotCount(t: I.Type): number {
@@ -42,9 +63,9 @@ export function instanceName(p: I.Process, param: number | undefined): string {
   return param === undefined ? p.name : `${p.name}[${I.showValue(p.param!.type, param)}]`;
 }
 
-export function buildLayout(model: I.CheckedModel): StateLayout {
+export function buildLayout(model: I.CheckedModel, storeBuffer?: number): StateLayout {
   let slot = 0;
-  const slotNames: { name: string; type: I.ScalarType | null; owner: number | null }[] = [];
+  const slotNames: SlotName[] = [];
   const globalSlots = model.globals.map((g) => {
     const first = slot;
     eachScalar(g.type, g.name, (name, type) => {
@@ -53,6 +74,28 @@ export function buildLayout(model: I.CheckedModel): StateLayout {
     });
     return first;
   });
+  let buffers: BufferPlan | undefined;
+  if (storeBuffer !== undefined) {
+    const shared = slotNames.map(() => false);
+    let lo = Infinity;
+    let hi = -Infinity;
+    model.globals.forEach((g, gi) => {
+      if (g.ghost) return;
+      let at = globalSlots[gi];
+      eachScalar(g.type, g.name, (_, t) => {
+        shared[at++] = true;
+        lo = Math.min(lo, t.kind === 'int' ? t.lo : 0);
+        hi = Math.max(hi, t.kind === 'int' ? t.hi : t.kind === 'bool' ? 1 : I.typeSize(t) - 1);
+      });
+    });
+    const sharedSlots = shared.flatMap((x, i) => (x ? [i] : []));
+    buffers = {
+      size: storeBuffer,
+      shared,
+      loc: { lo: sharedSlots[0] ?? 0, hi: sharedSlots[sharedSlots.length - 1] ?? 0 },
+      val: lo === Infinity ? { lo: 0, hi: 0 } : { lo, hi },
+    };
+  }
   const instances: InstanceLayout[] = [];
   const processes = model.processes.map((p, pi) => {
     const params = p.param ? I.typeValues(p.param.type) : [undefined];
@@ -71,10 +114,22 @@ export function buildLayout(model: I.CheckedModel): StateLayout {
         });
         return first;
       });
-      instances.push({ process: pi, name, param, pcSlot, localSlots });
+      let sb: InstanceLayout['storeBuffer'];
+      if (buffers) {
+        const countSlot = slot++;
+        slotNames.push({ name: `${name}.sb.count`, type: null, owner, buffer: 'count' });
+        const firstEntry = slot;
+        for (let k = 0; k < buffers.size; k++) {
+          slotNames.push({ name: `${name}.sb[${k}].loc`, type: null, owner, buffer: 'loc' });
+          slotNames.push({ name: `${name}.sb[${k}].val`, type: null, owner, buffer: 'val' });
+          slot += 2;
+        }
+        sb = { countSlot, firstEntry, size: buffers.size };
+      }
+      instances.push({ process: pi, name, param, pcSlot, localSlots, ...(sb ? { storeBuffer: sb } : {}) });
     }
     const stride = params.length ? (slot - firstSlot) / params.length : 0;
     return { firstInstance, firstSlot, stride, paramLo: p.param ? I.typeFirst(p.param.type) : 0 };
   });
-  return { width: slot, globalSlots, instances, processes, slotNames };
+  return { width: slot, globalSlots, instances, processes, slotNames, ...(buffers ? { buffers } : {}) };
 }

@@ -3,10 +3,10 @@
 // valid-end functions. A TransitionSystem is plain data; `instantiate` turns its source into
 // functions (in the main thread or in a worker).
 import * as I from '../check/ir.ts';
-import type { Diagnostic } from '../parse/diagnostic.ts';
+import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 import { lineCol, type Span } from '../parse/source.ts';
 import { buildAutomaton, type Automaton, type Edge } from './automaton.ts';
-import { bounds, emitExpr, type ExprContext, type Tables } from './emit-expr.ts';
+import { bounds, emitExpr, sharedRoot, type ExprContext, type Tables } from './emit-expr.ts';
 import { atomicFrame, emitStmt, emitStore, forks } from './emit-step.ts';
 import { buildLayout, flattenValue, type StateLayout } from './layout.ts';
 import { emitPacking, planPacking, slotRange, type Packing } from './packing.ts';
@@ -17,11 +17,15 @@ export interface ActionInfo {
   readonly text: string; // the statement as written (first line)
   readonly span: Span;
   readonly outcome?: 'true' | 'false'; // for the two outcomes of a condition
+  readonly drain?: boolean; // under tso: a store buffer entry reaching memory
 }
 
 export interface CompileOptions {
   /** Only these invariants (all when undefined). */
   readonly invariants?: readonly string[];
+  /** The memory model: sc (default), or tso with store buffers of `storeBuffer` entries. */
+  readonly memory?: 'sc' | 'tso';
+  readonly storeBuffer?: number;
 }
 
 export interface TransitionSystem {
@@ -40,10 +44,11 @@ export interface TransitionSystem {
 
 export function compile(model: I.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const layout = buildLayout(model);
+  const tso = options.memory === 'tso';
+  const layout = buildLayout(model, tso ? (options.storeBuffer ?? 2) : undefined);
   const automata: Automaton[] = [];
   for (const inst of layout.instances) {
-    const r = buildAutomaton(model.processes[inst.process], inst.param);
+    const r = buildAutomaton(model.processes[inst.process], inst.param, tso);
     diagnostics.push(...r.diagnostics);
     if (r.automaton) automata.push(r.automaton);
   }
@@ -84,7 +89,14 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     }
     return t;
   };
-  const ctxFor = (instance: number | null, env: readonly (number | undefined)[], arr: string, base: string): ExprContext => ({
+  const ctxFor = (
+    instance: number | null,
+    env: readonly (number | undefined)[],
+    arr: string,
+    base: string,
+    bufferStores = false,
+  ): ExprContext => ({
+    ...(tso && instance !== null ? { tso: { load: `LD${instance}`, bufferStores } } : {}),
     arr,
     base,
     layout,
@@ -112,6 +124,23 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     }
     if (cases.length) body.push(`// ${inst.name}\nswitch (s[so + ${inst.pcSlot}]) {\n${cases.join('\n')}\n}`);
   });
+  // Under tso, after every process step: the memory system moves the oldest entry of each
+  // non-empty store buffer to memory.
+  if (tso) {
+    const plan = layout.buffers!;
+    layout.instances.forEach((inst, ii) => {
+      const sb = inst.storeBuffer!;
+      const id = actions.length;
+      actions.push({ instance: ii, text: '(drain) oldest buffered store -> memory', span: model.processes[inst.process].span, drain: true });
+      const E = sb.firstEntry;
+      const shift: string[] = [];
+      for (let k = 0; k + 1 < sb.size; k++) shift.push(`ob[o + ${E + 2 * k}] = ob[o + ${E + 2 * k + 2}]; ob[o + ${E + 2 * k + 1}] = ob[o + ${E + 2 * k + 3}];`);
+      const last = E + 2 * (sb.size - 1);
+      body.push(
+        `// drain ${inst.name}\nif (s[so + ${sb.countSlot}] > 0) { A = ${id}; ${alloc} ob[o + ob[o + ${E}]] = ob[o + ${E + 1}]; ${shift.join(' ')} ob[o + ${last}] = ${plan.loc.lo}; ob[o + ${last + 1}] = ${plan.val.lo}; ob[o + ${sb.countSlot}]--; eb[n++] = ${id}; }`,
+      );
+    });
+  }
 
   function action(instance: number, span: Span, outcome?: 'true' | 'false'): number {
     const text = span.file.text.slice(span.start, span.end).split('\n')[0].trim();
@@ -121,7 +150,22 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
 
   function emitEdge(e: Edge, ii: number, pcSlot: number): string {
     const onS = ctxFor(ii, e.env, 's', 'so');
-    const onOut = ctxFor(ii, e.env, 'ob', 'o');
+    const onOut = ctxFor(ii, e.env, 'ob', 'o', e.kind === 'step' && (e.stmt.kind === 'assign' || e.stmt.kind === 'any'));
+    const code = edgeCode(e, ii, pcSlot, onS, onOut);
+    const sb = layout.instances[ii].storeBuffer;
+    if (!sb) return code;
+    // Under tso: atomic blocks, read-modify-writes and full fences wait for an empty buffer;
+    // a plain store to a shared location waits for room in it.
+    const s = e.stmt;
+    if (e.kind === 'atomic' || (e.kind === 'step' && (s.kind === 'op' || s.kind === 'fence'))) return `if (s[so + ${sb.countSlot}] === 0) { ${code} }`;
+    if (e.kind === 'step' && (s.kind === 'assign' || s.kind === 'any') && sharedRoot(s.target, model)) {
+      if (!I.isScalar(s.target.type)) diagnostics.push(diag('tso', 'under --memory tso, a whole array or struct cannot be stored to a shared location in one step: copy it element by element', s.span));
+      return `if (s[so + ${sb.countSlot}] < ${sb.size}) { ${code} }`;
+    }
+    return code;
+  }
+
+  function edgeCode(e: Edge, ii: number, pcSlot: number, onS: ExprContext, onOut: ExprContext): string {
     switch (e.kind) {
       case 'cond': {
         // The evaluation itself may fail (a range or division error): that is `c`.
@@ -156,6 +200,8 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     }
   }
 
+  if (diagnostics.length) return { diagnostics: dedupe(diagnostics) };
+
   const invCode = invariants
     .map((inv, k) => `if (!(${emitExpr(inv.expr, ctxFor(null, [], 's', 'so'))})) return ${k};`)
     .join('\n');
@@ -171,15 +217,28 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
 
   const packing = planPacking(
     layout.slotNames.map((sn, slot) => {
+      if (sn.buffer) {
+        const plan = layout.buffers!;
+        return sn.buffer === 'count' ? { lo: 0, hi: plan.size } : sn.buffer === 'loc' ? plan.loc : plan.val;
+      }
       const owner = layout.instances.findIndex((inst) => inst.pcSlot === slot);
       return slotRange(sn.type, owner >= 0 ? automata[owner].nodes.length : 0);
     }),
   );
+  // Under tso: one load function per instance, forwarding from its own buffer, newest first.
+  const loads = layout.instances
+    .map((inst, ii) => {
+      const sb = inst.storeBuffer;
+      if (!sb) return '';
+      return `function LD${ii}(arr, base, a) { for (let k = arr[base + ${sb.countSlot}] - 1; k >= 0; k--) if (arr[base + ${sb.firstEntry} + 2 * k] === a) return arr[base + ${sb.firstEntry} + 2 * k + 1]; return arr[base + a]; }`;
+    })
+    .join('\n');
 
   const source = [
     ...tables.map((_, i) => `const T${i} = $T[${i}];`),
     `const M = ${JSON.stringify(messages)};`,
     PRELUDE,
+    loads,
     `function successors(s, so, out) {`,
     `  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;`,
     `  try {`,
@@ -207,6 +266,14 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
   initial.set(init, 0);
   layout.instances.forEach((inst) => {
     initial[inst.pcSlot] = 0;
+    const sb = inst.storeBuffer;
+    if (sb) {
+      // Empty entries hold fixed values, so that equal buffers are equal states.
+      for (let k = 0; k < sb.size; k++) {
+        initial[sb.firstEntry + 2 * k] = layout.buffers!.loc.lo;
+        initial[sb.firstEntry + 2 * k + 1] = layout.buffers!.val.lo;
+      }
+    }
     const p = model.processes[inst.process];
     p.locals.forEach((l, li) => {
       const vals: number[] = [];

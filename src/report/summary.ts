@@ -8,7 +8,8 @@ import { describeProperty } from './trace.ts';
 export interface CheckRun {
   readonly version: string;
   readonly system: TransitionSystem;
-  readonly memory: 'sc';
+  readonly memory: 'sc' | 'tso';
+  readonly storeBuffer?: number;
   readonly workers: number;
   readonly result: ExploreResult;
 }
@@ -40,6 +41,7 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     file: run.system.model.mainFile.path,
     constants: constantsObject(run.system.model),
     memory: run.memory,
+    storeBuffer: run.memory === 'tso' ? (run.storeBuffer ?? null) : null,
     workers: run.workers,
     verdict: r.verdict,
     stopReason: r.stopReason,
@@ -69,7 +71,8 @@ export function headline(run: CheckRun): string {
   const m = run.system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
   const w = `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
-  return `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, memory ${run.memory}, ${w}`;
+  const mem = run.memory === 'tso' ? `memory tso (store buffers of ${run.storeBuffer})` : `memory ${run.memory}`;
+  return `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, ${w}`;
 }
 
 export function verdictLine(run: CheckRun, color: ChalkInstance): string {

@@ -34,6 +34,7 @@ export interface TraceDocument {
   readonly model: { readonly name: string; readonly file: string; readonly sourceSha256: string };
   readonly constants: Record<string, number | boolean | string>;
   readonly memory: string;
+  readonly storeBuffer?: number;
   readonly origin: { readonly command: 'check' | 'simulate'; readonly seed?: number; readonly run?: number };
   readonly violation: { readonly kind: string; readonly property: string; readonly depth: number; readonly message: string };
   readonly initial: Record<string, ScalarJson>;
@@ -52,7 +53,7 @@ export function traceDocument(
   system: TransitionSystem,
   trace: Trace,
   violation: FoundViolation,
-  meta: { version: string; origin: TraceDocument['origin']; memory: string },
+  meta: { version: string; origin: TraceDocument['origin']; memory: string; storeBuffer?: number },
 ): TraceDocument {
   const initial = flatView(system, trace.initial);
   let prev = initial;
@@ -83,6 +84,7 @@ export function traceDocument(
     model: { name: system.model.name, file: system.model.mainFile.path, sourceSha256: sourceHash(system) },
     constants: constantsObject(system.model),
     memory: meta.memory,
+    ...(meta.storeBuffer !== undefined ? { storeBuffer: meta.storeBuffer } : {}),
     origin: meta.origin,
     violation: { kind: violation.kind, property: violation.property, depth: violation.depth, message: violation.message },
     initial,

@@ -31,7 +31,29 @@ function changes(system: TransitionSystem, before: Int32Array, after: Int32Array
     const prefix = owner === null ? '' : `${system.layout.instances[owner].name}.`;
     out.push({ name: s.name, short: s.name.slice(prefix.length), owner, value: slotValue(system, after, slot) });
   });
+  // Under tso: an instance's store buffer, oldest entry first, whenever it changed.
+  system.layout.instances.forEach((inst, i) => {
+    const sb = inst.storeBuffer;
+    if (!sb) return;
+    const last = sb.firstEntry + 2 * sb.size;
+    let changed = before[sb.countSlot] !== after[sb.countSlot];
+    for (let k = sb.firstEntry; k < last && !changed; k++) changed = before[k] !== after[k];
+    if (changed) out.push({ name: `${inst.name}.buffer`, short: 'buffer', owner: i, value: `[${bufferContents(system, after, i)}]` });
+  });
   return out;
+}
+
+/** `x=1 y=0`: the buffered stores of an instance, oldest first, in the model's terms. */
+function bufferContents(system: TransitionSystem, state: Int32Array, instance: number): string {
+  const sb = system.layout.instances[instance].storeBuffer!;
+  const items: string[] = [];
+  for (let k = 0; k < state[sb.countSlot]; k++) {
+    const loc = state[sb.firstEntry + 2 * k];
+    const val = state[sb.firstEntry + 2 * k + 1];
+    const target = system.layout.slotNames[loc];
+    items.push(`${target.name}=${target.type ? I.showValue(target.type, val) : val}`);
+  }
+  return items.join(' ');
 }
 
 export function describeProperty(v: FoundViolation): string {
@@ -131,6 +153,9 @@ function text(system: TransitionSystem, trace: Trace, v: FoundViolation, color: 
   const init = trace.initial;
   system.layout.slotNames.forEach((s, slot) => {
     if (s.type) lines.push(`    ${s.name} = ${slotValue(system, init, slot)}`);
+  });
+  system.layout.instances.forEach((inst) => {
+    if (inst.storeBuffer) lines.push(`    ${inst.name}.buffer = []`);
   });
   let prev = init;
   trace.steps.forEach((step, k) => {

@@ -14,10 +14,15 @@ import { randomModel } from '../reference/random-models.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 afterAll(closePools);
 
-function system(file: string, consts: Record<string, string | number | boolean> = {}, read?: (p: string) => string): TransitionSystem {
+function system(
+  file: string,
+  consts: Record<string, string | number | boolean> = {},
+  read?: (p: string) => string,
+  memory: { memory: 'sc' | 'tso'; storeBuffer?: number } = { memory: 'sc' },
+): TransitionSystem {
   const r = checkFile(file, consts, read);
   if (!r.model) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return compile(r.model).system!;
+  return compile(r.model, memory).system!;
 }
 
 async function signature(sys: TransitionSystem, workers: number, deadlock = true) {
@@ -61,7 +66,7 @@ describe('identical results for 1, 2 and 3 workers', () => {
       if (!spec) throw new Error(`${f} does not load`);
       for (const check of spec.checks) {
         if (check.maxStates) continue;
-        await sameForAllWorkers(system(spec.model, check.const), check.deadlock);
+        await sameForAllWorkers(system(spec.model, check.const, undefined, { memory: check.memory, storeBuffer: check.storeBuffer }), check.deadlock);
       }
     }
   }, 300_000);

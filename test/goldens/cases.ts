@@ -40,11 +40,12 @@ async function counterexample(
   format: 'table' | 'text',
   deadlock = true,
   invariants?: string[],
+  memory: { memory: 'sc' | 'tso'; storeBuffer?: number } = { memory: 'sc' },
 ): Promise<string> {
   const prev = process.cwd();
   process.chdir(ROOT);
   try {
-    const built = buildSystem(model, consts, invariants);
+    const built = buildSystem(model, consts, invariants, memory);
     if (!built.system) return renderDiagnostics(built.diagnostics, plain) + '\n';
     const sys = built.system;
     const r = await explore(sys, instantiate(sys), { deadlock });
@@ -76,7 +77,11 @@ function specCounterexamples(): GoldenCase[] {
       if (check.expect.verdict !== 'violation') continue;
       const slug = check.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
       const consts = Object.fromEntries(Object.entries(check.const).map(([k, v]) => [k, String(v)]));
-      out.push({ name: `models/${base}/${slug}.table.txt`, produce: () => counterexample(relative(ROOT, spec.model), consts, 'table', check.deadlock, check.invariants) });
+      out.push({
+        name: `models/${base}/${slug}.table.txt`,
+        produce: () =>
+          counterexample(relative(ROOT, spec.model), consts, 'table', check.deadlock, check.invariants, { memory: check.memory, storeBuffer: check.storeBuffer }),
+      });
     }
   }
   return out;
