@@ -120,7 +120,9 @@ export function emitExpr(e: I.Expr, ctx: ExprContext): string {
       }
       const count = ctx.model.processes[e.process].param ? I.typeSize(ctx.model.processes[e.process].param!.type) : 1;
       const tabs = Array.from({ length: count }, (_, k) => ctx.tables.table(ctx.labelTable(p.firstInstance + k, e.label)));
-      return `((k) => [${tabs.join(', ')}][k][${ctx.arr}[${ctx.base} + ${p.firstSlot} + k * ${p.stride}]] === 1)(${inst.code})`;
+      // Pick the instance's table with a chain of comparisons: no array built per evaluation.
+      const pick = tabs.slice(0, -1).reduceRight((rest, t, k) => `(k === ${k} ? ${t} : ${rest})`, tabs[tabs.length - 1]);
+      return `((k) => ${pick}[${ctx.arr}[${ctx.base} + ${p.firstSlot} + k * ${p.stride}]] === 1)(${inst.code})`;
     }
     case 'procDone': {
       const p = ctx.layout.processes[e.process];

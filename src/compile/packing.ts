@@ -61,7 +61,7 @@ export function emitPacking(p: Packing): string {
     } else {
       const v = f.lo === 0 ? `s[so + ${slot}]` : `(s[so + ${slot}] - ${f.lo})`;
       byWord[f.word].push(f.shift === 0 ? v : `(${v} << ${f.shift})`);
-      const mask = f.bits === 31 ? 0x7fffffff : (1 << f.bits) - 1;
+      const mask = (1 << f.bits) - 1; // bits <= 30 here: wider fields take a word of their own
       const get = `((d[dof + ${f.word}] >>> ${f.shift}) & ${mask})`;
       unpack.push(`s[so + ${slot}] = ${f.lo === 0 ? get : `${get} + ${f.lo}`};`);
     }

@@ -1,25 +1,6 @@
-// 64-bit state fingerprints as two independent 32-bit hashes (murmur3-style mixing), and an
+// 64-bit state fingerprints as two 32-bit hashes mixed differently (murmur3-style), and an
 // open-addressing set of them. The pair (0, 0) marks an empty slot, so a state whose hash is
 // (0, 0) is stored as (0, 1).
-
-export function hashState(s: Int32Array, off: number, width: number, seed: number): number {
-  let h = seed | 0;
-  for (let i = 0; i < width; i++) {
-    let k = Math.imul(s[off + i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= width;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
-}
 
 /** Both 32-bit halves of a state's 64-bit fingerprint, in one pass, into out[0] and out[1]. */
 export function fingerprint(s: Int32Array, off: number, width: number, out: Int32Array): void {
@@ -58,8 +39,8 @@ export function fingerprint(s: Int32Array, off: number, width: number, out: Int3
   out[1] = g;
 }
 
-export const SEED_A = 0x9747b28c;
-export const SEED_B = 0x2f6b1d35;
+const SEED_A = 0x9747b28c;
+const SEED_B = 0x2f6b1d35;
 
 export class FingerprintSet {
   private table: Int32Array;
@@ -183,6 +164,7 @@ export class ExactStateSet implements StateSet {
   private used: Uint8Array;
   private mask: number;
   private size = 0;
+  private readonly fp = new Int32Array(2);
   constructor(private readonly width: number) {
     this.used = new Uint8Array(1 << 12);
     this.states = new Int32Array((1 << 12) * Math.max(width, 1));
@@ -190,7 +172,8 @@ export class ExactStateSet implements StateSet {
   }
   private find(s: Int32Array, off: number): number {
     const W = this.width;
-    let i = hashState(s, off, W, SEED_A) & this.mask;
+    fingerprint(s, off, W, this.fp);
+    let i = this.fp[0] & this.mask;
     for (;;) {
       if (!this.used[i]) return i;
       let same = true;

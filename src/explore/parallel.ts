@@ -12,7 +12,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Piscina } from 'piscina';
-import { instantiate, type TransitionSystem } from '../compile/system.ts';
+import { instantiate, type Kernel, type TransitionSystem } from '../compile/system.ts';
 import { explore, ModelRuntimeError, peakRss, type ExploreOptions, type ExploreResult, type HandOff, type StopReason } from './bfs.ts';
 import { grown, newTable, sharedInsert, type SeenTable } from './shared-seen-set.ts';
 import { CTRL, expandLevel, PUBLISH_EVERY, type LevelResult, type LevelTask, type Segment } from './worker.ts';
@@ -73,7 +73,7 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
     onWarmUp: () => void poolFor(options.workers),
   });
   if (!first.handOff) return first;
-  return new Coordinator(system, options, first.handOff).run();
+  return new Coordinator(system, kernel, options, first.handOff).run();
 }
 
 class Coordinator {
@@ -88,6 +88,7 @@ class Coordinator {
 
   constructor(
     private readonly system: TransitionSystem,
+    private readonly kernel: Kernel,
     private readonly options: ParallelOptions,
     private readonly handOff: HandOff,
   ) {
@@ -154,7 +155,7 @@ class Coordinator {
   private async levels(): Promise<ExploreResult> {
     const { system, options } = this;
     const K = system.packing.words;
-    const kernel = instantiate(system);
+    const kernel = this.kernel;
     const h = this.handOff;
     const fps = h.fingerprints;
     for (let i = 0; i < fps.length; i += 2) if (fps[i] !== 0 || fps[i + 1] !== 0) sharedInsert(this.table, fps[i], fps[i + 1]);
@@ -270,7 +271,7 @@ class Coordinator {
     Atomics.store(this.control, CTRL.pauseAt, mark(2 ** this.tableLog2));
   }
 
-  private async violation(kernel: ReturnType<typeof instantiate>, depth: number, maxDepth: number): Promise<ExploreResult> {
+  private async violation(kernel: Kernel, depth: number, maxDepth: number): Promise<ExploreResult> {
     const o = this.options;
     if (this.stopReason) {
       // A limit cut this level short: report incomplete, with the first violation the
