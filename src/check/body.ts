@@ -37,6 +37,8 @@ const OPS: Record<string, { args: number; kind: 'any' | 'int' | 'bool' }> = {
   clear_bit: { args: 1, kind: 'bool' },
   test_and_set_bit: { args: 1, kind: 'bool' },
   test_and_clear_bit: { args: 1, kind: 'bool' },
+  smp_load_acquire: { args: 1, kind: 'any' },
+  smp_store_release: { args: 2, kind: 'any' },
 };
 
 function fail(message: string, span: Span, code = 'type'): never {
@@ -221,6 +223,7 @@ export class BodyChecker {
       return { kind: 'any', target, over, span: s.span };
     }
     if (v.kind === 'call' && Object.hasOwn(OPS, v.callee.name)) {
+      if (v.callee.name === 'smp_store_release') fail('smp_store_release() returns no value: use it as a statement', v.span);
       const op = this.op(v, scope);
       this.assignable(target.type, op.location.type, s.value.span);
       return { ...op, result: target, span: s.span };

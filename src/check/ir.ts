@@ -42,7 +42,9 @@ export type OpName =
   | 'set_bit'
   | 'clear_bit'
   | 'test_and_set_bit'
-  | 'test_and_clear_bit';
+  | 'test_and_clear_bit'
+  | 'smp_load_acquire' // result = location, an acquire load (a plain load except under arm)
+  | 'smp_store_release'; // location = args[0], a release store (a plain store except under arm)
 export type FenceName = 'smp_mb' | 'smp_wmb' | 'smp_rmb' | 'dsb' | 'isb';
 
 export type Stmt =

@@ -141,8 +141,8 @@ function progressPrinter(err: NodeJS.WriteStream) {
 
 /** --memory sc|tso and --store-buffer K (only meaningful with tso). */
 export function memoryChoice(flags: { memory?: string; storeBuffer?: string }): MemoryChoice {
-  const memory = oneOf('--memory', flags.memory, ['sc', 'tso'] as const) ?? 'sc';
+  const memory = oneOf('--memory', flags.memory, ['sc', 'tso', 'arm'] as const) ?? 'sc';
   const storeBuffer = positiveInt('--store-buffer', flags.storeBuffer);
-  if (storeBuffer !== undefined && memory !== 'tso') failOption('--store-buffer goes with --memory tso');
-  return memory === 'tso' ? { memory, storeBuffer: storeBuffer ?? 2 } : { memory };
+  if (storeBuffer !== undefined && memory === 'sc') failOption('--store-buffer goes with --memory tso or arm');
+  return memory === 'sc' ? { memory } : { memory, storeBuffer: storeBuffer ?? 2 };
 }

@@ -24,8 +24,8 @@ function explorationOptions(cmd: Command): Command {
     .option('--force', 'allow --trace-out to overwrite an existing file')
     .option('--json', 'print one JSON summary on stdout')
     .option('--quiet', 'no progress, no counterexample on the terminal')
-    .option('--memory <model>', 'memory model: sc (sequential consistency) or tso (x86-TSO store buffers)', 'sc')
-    .option('--store-buffer <K>', 'entries per store buffer under --memory tso (default 2)');
+    .option('--memory <model>', 'memory model: sc (sequential consistency), tso (x86-TSO store buffers) or arm (Armv8)', 'sc')
+    .option('--store-buffer <K>', 'pending stores per process under --memory tso or arm, and older messages per location under arm (default 2)');
 }
 
 function colorOptions(cmd: Command): Command {

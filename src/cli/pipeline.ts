@@ -5,7 +5,7 @@ import { compile, type TransitionSystem } from '../compile/system.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 
 export interface MemoryChoice {
-  readonly memory: 'sc' | 'tso';
+  readonly memory: 'sc' | 'tso' | 'arm';
   readonly storeBuffer?: number;
 }
 

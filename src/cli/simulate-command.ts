@@ -6,7 +6,7 @@ import { instantiate } from '../compile/system.ts';
 import { replay } from '../explore/replay.ts';
 import { simulate } from '../explore/simulate.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
-import { constantsObject } from '../report/summary.ts';
+import { constantsObject, memoryLabel } from '../report/summary.ts';
 import { traceDocument } from '../report/trace-document.ts';
 import { describeProperty } from '../report/trace.ts';
 import { EXIT, memoryChoice } from './check-command.ts';
@@ -54,7 +54,7 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
 
   const m = system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
-  const mem = memory.memory === 'tso' ? `memory tso (store buffers of ${memory.storeBuffer})` : 'memory sc';
+  const mem = memoryLabel(memory.memory, memory.storeBuffer);
   const lines = [`mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, simulation: ${runs} run${runs === 1 ? '' : 's'} of up to ${steps} steps, seed ${seed}`];
   let traceText: string | undefined;
   if (r.violation) {

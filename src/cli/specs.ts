@@ -10,7 +10,7 @@ export interface SpecCheck {
   readonly deadlock: boolean;
   readonly invariants?: string[];
   readonly maxStates?: number;
-  readonly memory: 'sc' | 'tso';
+  readonly memory: 'sc' | 'tso' | 'arm';
   readonly storeBuffer?: number;
   readonly expect:
     | { verdict: 'pass'; states?: number; maxDepth?: number }
@@ -82,9 +82,10 @@ export function loadSpec(file: string): SpecLoad {
     for (const [n, v] of Object.entries(consts as object))
       if (!['string', 'number', 'boolean'].includes(typeof v)) return bad(`${cw}: constant ${n} must be a number, a bool or a name`);
     if (k.deadlock !== undefined && typeof k.deadlock !== 'boolean') return bad(`${cw}: 'deadlock' must be true or false`);
-    if (k.memory !== undefined && k.memory !== 'sc' && k.memory !== 'tso') return bad(`${cw}: 'memory' must be "sc" or "tso"`);
-    if (k.storeBuffer !== undefined && !(Number.isInteger(k.storeBuffer) && (k.storeBuffer as number) > 0 && k.memory === 'tso'))
-      return bad(`${cw}: 'storeBuffer' is a positive integer, with "memory": "tso"`);
+    if (k.memory !== undefined && k.memory !== 'sc' && k.memory !== 'tso' && k.memory !== 'arm')
+      return bad(`${cw}: 'memory' must be "sc", "tso" or "arm"`);
+    if (k.storeBuffer !== undefined && !(Number.isInteger(k.storeBuffer) && (k.storeBuffer as number) > 0 && (k.memory === 'tso' || k.memory === 'arm')))
+      return bad(`${cw}: 'storeBuffer' is a positive integer, with "memory": "tso" or "arm"`);
     if (k.invariants !== undefined && !(Array.isArray(k.invariants) && k.invariants.every((x) => typeof x === 'string')))
       return bad(`${cw}: 'invariants' must be a list of names`);
     if (k.maxStates !== undefined && !(Number.isInteger(k.maxStates) && (k.maxStates as number) > 0))
@@ -109,8 +110,8 @@ export function loadSpec(file: string): SpecLoad {
       deadlock: k.deadlock !== false,
       invariants: k.invariants as string[] | undefined,
       maxStates: k.maxStates as number | undefined,
-      memory: (k.memory as 'sc' | 'tso' | undefined) ?? 'sc',
-      ...(k.memory === 'tso' ? { storeBuffer: (k.storeBuffer as number | undefined) ?? 2 } : {}),
+      memory: (k.memory as 'sc' | 'tso' | 'arm' | undefined) ?? 'sc',
+      ...(k.memory === 'tso' || k.memory === 'arm' ? { storeBuffer: (k.storeBuffer as number | undefined) ?? 2 } : {}),
       expect: e as SpecCheck['expect'],
     });
   }

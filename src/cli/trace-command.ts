@@ -11,7 +11,7 @@ import { decodeTrace, sourceHash, TraceFileError, traceDocument, type TraceDocum
 import { EXIT } from './check-command.ts';
 import { failOption, oneOf } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
-import { buildSystem } from './pipeline.ts';
+import { buildSystem, type MemoryChoice } from './pipeline.ts';
 import { renderTrace } from './trace-output.ts';
 
 export interface TraceCommandFlags {
@@ -49,7 +49,7 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
   const candidates = flags.model ? [flags.model] : [doc.model.file, join(dirname(file), doc.model.file)];
   const modelPath = candidates.find((p) => existsSync(p));
   if (!modelPath) failOption(`the model of this trace, ${doc.model.file}, is not found; name it with --model PATH`);
-  const memory = doc.memory === 'tso' ? { memory: 'tso' as const, storeBuffer: doc.storeBuffer ?? 2 } : { memory: 'sc' as const };
+  const memory: MemoryChoice = doc.memory === 'tso' || doc.memory === 'arm' ? { memory: doc.memory, storeBuffer: doc.storeBuffer ?? 2 } : { memory: 'sc' };
   const built = buildSystem(modelPath!, doc.constants, undefined, memory);
   if (!built.system) {
     err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');

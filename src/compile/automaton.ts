@@ -53,11 +53,21 @@ interface Jumps {
   readonly return?: Point;
 }
 
+/** Which barriers are steps: none under sc; smp_mb() and dsb() under tso; all five under arm. */
+export type FenceSteps = 'none' | 'full' | 'all';
+
 /**
- * `tso`: under --memory tso, smp_mb() and dsb() are steps (they wait for the store buffer to
- * drain); under sc every barrier is resolved away here.
+ * `fences`: under --memory tso, smp_mb() and dsb() are steps (they wait for the store buffer
+ * to drain); under arm every barrier is a step; under sc every barrier is resolved away here.
+ * Except under arm (`ordered` false), smp_load_acquire and smp_store_release become the plain
+ * load and store they are on sc and x86.
  */
-export function buildAutomaton(p: I.Process, param: number | undefined, tso = false): { automaton?: Automaton; diagnostics: Diagnostic[] } {
+export function buildAutomaton(
+  p: I.Process,
+  param: number | undefined,
+  fences: FenceSteps = 'none',
+  ordered = false,
+): { automaton?: Automaton; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const at = (node: Draft): Point => Object.assign(new Point(), { node });
   const draft = (): Draft => ({ edges: [], union: [], labels: [], terminal: false, id: -1 });
@@ -97,9 +107,19 @@ export function buildAutomaton(p: I.Process, param: number | undefined, tso = fa
 
   const lower = (s: I.Stmt, k: Point, env: Env, jumps: Jumps): Point => {
     switch (s.kind) {
+      case 'op': {
+        if (!ordered && s.op === 'smp_load_acquire') {
+          if (!s.result) return k; // a load whose value is dropped changes nothing
+          return lower({ kind: 'assign', target: s.result, value: s.location, span: s.span }, k, env, jumps);
+        }
+        if (!ordered && s.op === 'smp_store_release')
+          return lower({ kind: 'assign', target: s.location, value: s.args[0], span: s.span }, k, env, jumps);
+        const n = draft();
+        n.edges.push({ kind: 'step', stmt: s, env, next: k });
+        return at(n);
+      }
       case 'assign':
       case 'any':
-      case 'op':
       case 'await':
       case 'assert':
       case 'skip': {
@@ -113,7 +133,7 @@ export function buildAutomaton(p: I.Process, param: number | undefined, tso = fa
         return at(n);
       }
       case 'fence': {
-        if (!tso || (s.fence !== 'smp_mb' && s.fence !== 'dsb')) return k;
+        if (fences === 'none' || (fences === 'full' && s.fence !== 'smp_mb' && s.fence !== 'dsb')) return k;
         const n = draft();
         n.edges.push({ kind: 'step', stmt: s, env, next: k });
         return at(n);

@@ -177,7 +177,11 @@ function emitOp(s: Extract<I.Stmt, { kind: 'op' }>, ctx: ExprContext): string {
       body = `${loc} = 0;`;
       break;
     case 'WRITE_ONCE':
+    case 'smp_store_release':
       body = store(args[0]);
+      break;
+    case 'smp_load_acquire':
+      body = '';
       break;
   }
   const result = s.result ? emitStore(s.result, 'old', ctx) : '';

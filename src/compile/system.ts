@@ -24,7 +24,7 @@ export interface CompileOptions {
   /** Only these invariants (all when undefined). */
   readonly invariants?: readonly string[];
   /** The memory model: sc (default), or tso with store buffers of `storeBuffer` entries. */
-  readonly memory?: 'sc' | 'tso';
+  readonly memory?: 'sc' | 'tso' | 'arm';
   readonly storeBuffer?: number;
 }
 
@@ -48,7 +48,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
   const layout = buildLayout(model, tso ? (options.storeBuffer ?? 2) : undefined);
   const automata: Automaton[] = [];
   for (const inst of layout.instances) {
-    const r = buildAutomaton(model.processes[inst.process], inst.param, tso);
+    const r = buildAutomaton(model.processes[inst.process], inst.param, tso ? 'full' : 'none');
     diagnostics.push(...r.diagnostics);
     if (r.automaton) automata.push(r.automaton);
   }

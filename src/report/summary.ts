@@ -8,7 +8,7 @@ import { describeProperty } from './trace.ts';
 export interface CheckRun {
   readonly version: string;
   readonly system: TransitionSystem;
-  readonly memory: 'sc' | 'tso';
+  readonly memory: 'sc' | 'tso' | 'arm';
   readonly storeBuffer?: number;
   readonly workers: number;
   readonly result: ExploreResult;
@@ -41,7 +41,7 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     file: run.system.model.mainFile.path,
     constants: constantsObject(run.system.model),
     memory: run.memory,
-    storeBuffer: run.memory === 'tso' ? (run.storeBuffer ?? null) : null,
+    storeBuffer: run.memory !== 'sc' ? (run.storeBuffer ?? null) : null,
     workers: run.workers,
     verdict: r.verdict,
     stopReason: r.stopReason,
@@ -71,7 +71,7 @@ export function headline(run: CheckRun): string {
   const m = run.system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
   const w = `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
-  const mem = run.memory === 'tso' ? `memory tso (store buffers of ${run.storeBuffer})` : `memory ${run.memory}`;
+  const mem = memoryLabel(run.memory, run.storeBuffer);
   return `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, ${w}`;
 }
 
@@ -108,4 +108,9 @@ export function numbersBlock(run: CheckRun): string {
       ? '  whole states stored (--exact): no fingerprint collision possible'
       : `  fingerprint collision probability ${p === 0 ? '0' : p.toExponential(1)} (64-bit fingerprints)`,
   ].join('\n');
+}
+
+/** "memory sc", "memory tso (store buffers of 2)", "memory arm (store buffers of 2)". */
+export function memoryLabel(memory: 'sc' | 'tso' | 'arm', storeBuffer?: number): string {
+  return memory === 'sc' ? 'memory sc' : `memory ${memory} (store buffers of ${storeBuffer})`;
 }
