@@ -30,6 +30,21 @@ export interface ExprContext {
    * plain stores append to its buffer when `bufferStores` is set (not inside atomic blocks).
    */
   readonly tso?: { readonly load: string; readonly bufferStores: boolean };
+  /**
+   * Under --memory arm, in a process's step (code in src/compile/arm.ts): every value carries a
+   * view in $w. `step`: shared reads are view-based loads and shared stores go to the pending
+   * buffer; `atomic`: a fully ordered block, shared reads and stores act on the current
+   * messages and are marked; `local`: a block that touches no shared location. `delta` is the
+   * distance from a local's slot to its view's slot.
+   */
+  readonly arm?: { readonly instance: number; readonly mode: 'step' | 'atomic' | 'local'; readonly delta: number };
+}
+
+/** The root of a location expression. */
+export function rootOf(e: I.Expr): I.Expr {
+  let x = e;
+  while (x.kind === 'index' || x.kind === 'field') x = x.base;
+  return x;
 }
 
 /** Whether a location expression lives in a `shared` (not ghost) global. */
@@ -67,6 +82,13 @@ export function emitExpr(e: I.Expr, ctx: ExprContext): string {
     case 'procLocal':
       if (!I.isScalar(e.type)) throw new Error('aggregate read in a scalar context');
       if (ctx.tso && sharedRoot(e, ctx.model)) return `${ctx.tso.load}(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)})`;
+      if (ctx.arm) {
+        if (sharedRoot(e, ctx.model)) {
+          if (ctx.arm.mode === 'step') return `$ld(${ctx.arr}, ${ctx.base}, ${ctx.arm.instance}, ($enter(), ${emitAddress(e, ctx)}), 0)`;
+          return `$rd(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)})`;
+        }
+        if (rootOf(e).kind === 'local') return `$lr(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)}, ${ctx.arm.delta})`;
+      }
       return `${ctx.arr}[${ctx.base} + ${emitAddress(e, ctx)}]`;
     case 'unary':
       return e.op === '!' ? `!(${emitExpr(e.arg, ctx)})` : `(-(${emitExpr(e.arg, ctx)}))`;

@@ -2,7 +2,7 @@
 // block run as a transaction on the successor's copy of the state. Nondeterminism inside an
 // atomic block is a call to $choose(k); the caller enumerates choice sequences depth-first.
 import * as I from '../check/ir.ts';
-import { bounds, constantValue, emitAddress, emitExpr, sharedRoot, type ExprContext } from './emit-expr.ts';
+import { bounds, constantValue, emitAddress, emitExpr, rootOf, sharedRoot, type ExprContext } from './emit-expr.ts';
 import { slotCount } from './layout.ts';
 
 interface Frame {
@@ -14,10 +14,14 @@ interface Frame {
 let labelCounter = 0;
 const fresh = (prefix: string): string => `${prefix}${labelCounter++}`;
 
-/** A store of `value` (JS code) into the location `target`, with its range check. */
-export function emitStore(target: I.Expr, value: string, ctx: ExprContext): string {
+/**
+ * A store of `value` (JS code) into the location `target`, with its range check. Under arm,
+ * `view` is the JS of the value's view when it is not the view `value` itself computes.
+ */
+export function emitStore(target: I.Expr, value: string, ctx: ExprContext, view?: string, release = false): string {
   const t = target.type;
   const addr = emitAddress(target, ctx);
+  if (ctx.arm) return armStore(target, value, addr, ctx, view, release);
   const sb = ctx.tso?.bufferStores && sharedRoot(target, ctx.model) ? ctx.layout.instances[ctx.instance!].storeBuffer : undefined;
   if (sb) {
     // Under tso a plain store goes to the end of this process's store buffer (the step is
@@ -36,6 +40,28 @@ export function emitStore(target: I.Expr, value: string, ctx: ExprContext): stri
   }
   if (t.kind === 'bool') return `${ctx.arr}[${ctx.base} + ${addr}] = (${value}) ? 1 : 0;`;
   return `${ctx.arr}[${ctx.base} + ${addr}] = ${value};`;
+}
+
+/** Under arm: the value (with its view), then the address (with its view), then the store. */
+function armStore(target: I.Expr, value: string, addr: string, ctx: ExprContext, view: string | undefined, release: boolean): string {
+  const arm = ctx.arm!;
+  const t = target.type;
+  let v = '$v';
+  if (t.kind === 'int') v = `$st($v, ${t.lo}, ${t.hi}, ${ctx.tables.message(`${spanText(target)} = %v is outside ${t.lo}..${t.hi}`)})`;
+  else if (t.kind === 'bool') v = '(($v) ? 1 : 0)';
+  const head = view === undefined ? `$w = 0; const $v = ${value}; const $vd = $w;` : `const $v = ${value}; const $vd = ${view};`;
+  const A = ctx.arr;
+  const B = ctx.base;
+  const addrCode = `$w = 0; const $a = ${addr}; const $va = $w;`;
+  if (sharedRoot(target, ctx.model)) {
+    if (arm.mode === 'step') return `{ ${head} ${addrCode} $sb(${A}, ${B}, ${arm.instance}, $a, ${v}, $va, $vd, ${release ? 1 : 0}); }`;
+    return `{ ${head} ${addrCode} ${A}[${B} + $a] = ${v}; $aw($a); }`;
+  }
+  if (rootOf(target).kind === 'local') {
+    const mark = arm.mode === 'atomic' ? ' $al($a);' : '';
+    return `{ ${head} ${addrCode} ${A}[${B} + $a] = ${v}; ${A}[${B} + $a + ${arm.delta}] = $mx($vd, $va);${mark} }`;
+  }
+  return `{ ${head} ${addrCode} ${A}[${B} + $a] = ${v}; }`;
 }
 
 function spanText(e: I.Expr): string {
@@ -78,6 +104,16 @@ export function emitStmt(s: I.Stmt, ctx: ExprContext, frame: Frame): string {
         const n = slotCount(s.target.type);
         const to = emitAddress(s.target, ctx);
         const from = emitAddress(s.value, ctx);
+        if (ctx.arm) {
+          // Shared aggregates are rejected under arm (system.ts); locals copy their views too.
+          const A = ctx.arr;
+          const B = ctx.base;
+          const d = ctx.arm.delta;
+          if (rootOf(s.target).kind !== 'local') return `{ const t = ${to}, f = ${from}; ${A}.set(${A}.slice(${B} + f, ${B} + f + ${n}), ${B} + t); }`;
+          const views = rootOf(s.value).kind === 'local' ? `${A}.set(${A}.slice(${B} + f + ${d}, ${B} + f + ${d} + ${n}), ${B} + t + ${d});` : `${A}.fill(0, ${B} + t + ${d}, ${B} + t + ${d} + ${n});`;
+          const mark = ctx.arm.mode === 'atomic' ? ` for (let k = 0; k < ${n}; k++) $al(t + k);` : '';
+          return `{ const t = ${to}, f = ${from}; ${A}.set(${A}.slice(${B} + f, ${B} + f + ${n}), ${B} + t); ${views}${mark} }`;
+        }
         return `{ const t = ${to}, f = ${from}, tmp = ${ctx.arr}.slice(${ctx.base} + f, ${ctx.base} + f + ${n}); ${ctx.arr}.set(tmp, ${ctx.base} + t); }`;
       }
       return emitStore(s.target, emitExpr(s.value, ctx), ctx);
@@ -88,13 +124,14 @@ export function emitStmt(s: I.Stmt, ctx: ExprContext, frame: Frame): string {
       return emitStore(s.target, `${lo} + $choose(${n})`, ctx);
     }
     case 'op':
-      return emitOp(s, ctx);
+      return ctx.arm ? emitArmOp(s, ctx) : emitOp(s, ctx);
     case 'await':
       return `if (!(${emitExpr(s.cond, ctx)})) break ${frame.discard};`;
     case 'assert':
       return `if (!(${emitExpr(s.cond, ctx)})) $viol('assert', ${ctx.tables.message(s.message)});`;
-    case 'skip':
     case 'fence':
+      return ctx.arm?.mode === 'step' ? emitArmFence(s.fence, ctx) : '';
+    case 'skip':
     case 'label':
       return '';
     case 'if': {
@@ -186,4 +223,79 @@ function emitOp(s: Extract<I.Stmt, { kind: 'op' }>, ctx: ExprContext): string {
   }
   const result = s.result ? emitStore(s.result, 'old', ctx) : '';
   return `{ const a = ${emitAddress(s.location, ctx)}; const old = ${loc}; ${body} ${result} }`;
+}
+
+function emitArmFence(f: I.FenceName, ctx: ExprContext): string {
+  const call = { smp_wmb: '$wmb', smp_rmb: '$rmb', smp_mb: '$mb', dsb: '$mb', isb: '$isb' }[f];
+  return `${call}(${ctx.arr}, ${ctx.base}, ${ctx.arm!.instance});`;
+}
+
+/**
+ * Operations under arm. In a step: acquire loads and release stores go through the view
+ * machinery; set_bit/clear_bit are plain stores; the others are fully ordered RMWs ($rmw).
+ * In an atomic block they act on current messages and are marked like any access there.
+ */
+function emitArmOp(s: Extract<I.Stmt, { kind: 'op' }>, ctx: ExprContext): string {
+  const arm = ctx.arm!;
+  const A = ctx.arr;
+  const B = ctx.base;
+  const t = s.location.type;
+  const shared = sharedRoot(s.location, ctx.model);
+  const result = (value: string, view: string) => (s.result ? emitStore(s.result, value, ctx, view) : '');
+  if (arm.mode === 'step' && shared) {
+    switch (s.op) {
+      case 'smp_load_acquire':
+        return `{ $w = 0; const $r = $ld(${A}, ${B}, ${arm.instance}, ($enter(), ${emitAddress(s.location, ctx)}), 1); const $rv = $w; ${result('$r', '$rv')} }`;
+      case 'smp_store_release':
+        return emitStore(s.location, emitExpr(s.args[0], ctx), ctx, undefined, true);
+      case 'set_bit':
+      case 'clear_bit':
+        return emitStore(s.location, s.op === 'set_bit' ? '1' : '0', ctx);
+    }
+  }
+  if (!shared || arm.mode !== 'step') {
+    // Ghost locations, and every operation inside an atomic block: at once.
+    const read = shared ? `$rd(${A}, ${B}, a)` : `${A}[${B} + a]`;
+    const mark = shared ? ' $aw(a);' : '';
+    const nv = newValue(s, t, ctx);
+    const store = nv === null ? '' : `${A}[${B} + a] = ${nv};${mark}`;
+    return `{ $w = 0; const a = ${emitAddress(s.location, ctx)}; const old = ${read}; ${argConsts(s, ctx)} ${store} ${result('old', '0')} }`;
+  }
+  const nv = newValue(s, t, ctx);
+  const cmp = s.op === 'cmpxchg' ? 'old === +x0' : '1';
+  return `{ $w = 0; const a = ${emitAddress(s.location, ctx)}; const $va = $w; $w = 0; ${argConsts(s, ctx)} const $vd = $w; const old = ${A}[${B} + a]; const st = ${cmp} ? 1 : 0; const nv = st ? ${nv} : 0; const $V = $rmw(${A}, ${B}, ${arm.instance}, a, st, nv, $va, $vd); ${result('old', '$V')} }`;
+}
+
+/** `const x0 = ..., x1 = ...;`: an operation's arguments, each evaluated once, in order. */
+function argConsts(s: Extract<I.Stmt, { kind: 'op' }>, ctx: ExprContext): string {
+  return s.args.length ? `const ${s.args.map((a, i) => `x${i} = ${emitExpr(a, ctx)}`).join(', ')};` : '';
+}
+
+/** The value an operation stores (JS over `old`), range-checked; null when it stores nothing. */
+function newValue(s: Extract<I.Stmt, { kind: 'op' }>, t: I.Type, ctx: ExprContext): string | null {
+  const args = ['x0', 'x1'];
+  const check = (v: string): string => {
+    if (t.kind === 'int') return `$st(${v}, ${t.lo}, ${t.hi}, ${ctx.tables.message(`${spanText(s.location)} = %v is outside ${t.lo}..${t.hi}`)})`;
+    return t.kind === 'bool' ? `((${v}) ? 1 : 0)` : v;
+  };
+  switch (s.op) {
+    case 'smp_load_acquire':
+      return null;
+    case 'xchg':
+    case 'WRITE_ONCE':
+    case 'smp_store_release':
+      return check(args[0]);
+    case 'cmpxchg':
+      return `(old === +x0 ? ${check(args[1])} : old)`;
+    case 'fetch_add':
+      return check(`old + ${args[0]}`);
+    case 'fetch_sub':
+      return check(`old - ${args[0]}`);
+    case 'set_bit':
+    case 'test_and_set_bit':
+      return '1';
+    case 'clear_bit':
+    case 'test_and_clear_bit':
+      return '0';
+  }
 }

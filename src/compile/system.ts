@@ -6,7 +6,8 @@ import * as I from '../check/ir.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 import { lineCol, type Span } from '../parse/source.ts';
 import { buildAutomaton, type Automaton, type Edge } from './automaton.ts';
-import { bounds, emitExpr, sharedRoot, type ExprContext, type Tables } from './emit-expr.ts';
+import { armRuntime } from './arm.ts';
+import { bounds, emitExpr, rootOf, sharedRoot, type ExprContext, type Tables } from './emit-expr.ts';
 import { atomicFrame, emitStmt, emitStore, forks } from './emit-step.ts';
 import { buildLayout, flattenValue, type StateLayout } from './layout.ts';
 import { emitPacking, planPacking, slotRange, type Packing } from './packing.ts';
@@ -45,10 +46,11 @@ export interface TransitionSystem {
 export function compile(model: I.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const tso = options.memory === 'tso';
-  const layout = buildLayout(model, tso ? (options.storeBuffer ?? 2) : undefined);
+  const arm = options.memory === 'arm';
+  const layout = buildLayout(model, tso || arm ? (options.storeBuffer ?? 2) : undefined, arm);
   const automata: Automaton[] = [];
   for (const inst of layout.instances) {
-    const r = buildAutomaton(model.processes[inst.process], inst.param, tso ? 'full' : 'none');
+    const r = buildAutomaton(model.processes[inst.process], inst.param, tso ? 'full' : arm ? 'all' : 'none', arm);
     diagnostics.push(...r.diagnostics);
     if (r.automaton) automata.push(r.automaton);
   }
@@ -95,8 +97,10 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     arr: string,
     base: string,
     bufferStores = false,
+    armMode?: 'step' | 'atomic' | 'local',
   ): ExprContext => ({
     ...(tso && instance !== null ? { tso: { load: `LD${instance}`, bufferStores } } : {}),
+    ...(arm && instance !== null && armMode ? { arm: { instance, mode: armMode, delta: layout.instances[instance].arm!.localViews - (layout.instances[instance].pcSlot + 1) } } : {}),
     arr,
     base,
     layout,
@@ -119,7 +123,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     const cases: string[] = [];
     for (const node of a.nodes) {
       if (node.edges.length === 0) continue;
-      const code = node.edges.map((e) => emitEdge(e, ii, inst.pcSlot)).join('\n');
+      const code = node.edges.map((e) => (arm ? armEdge(e, ii, inst.pcSlot) : emitEdge(e, ii, inst.pcSlot))).join('\n');
       cases.push(`case ${node.id}: {\n${code}\nbreak;\n}`);
     }
     if (cases.length) body.push(`// ${inst.name}\nswitch (s[so + ${inst.pcSlot}]) {\n${cases.join('\n')}\n}`);
@@ -140,6 +144,116 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
         `// drain ${inst.name}\nif (s[so + ${sb.countSlot}] > 0) { A = ${id}; ${alloc} ob[o + ob[o + ${E}]] = ob[o + ${E + 1}]; ${shift.join(' ')} ob[o + ${last}] = ${plan.loc.lo}; ob[o + ${last + 1}] = ${plan.val.lo}; ob[o + ${sb.countSlot}]--; eb[n++] = ${id}; }`,
       );
     });
+  }
+
+  // Under arm, after every process step: the memory system commits any pending store that
+  // may reach memory (docs/memory-models.md), oldest first.
+  if (arm) {
+    layout.instances.forEach((inst, ii) => {
+      const sb = inst.storeBuffer!;
+      const id = actions.length;
+      actions.push({ instance: ii, text: '(commit) a buffered store -> memory', span: model.processes[inst.process].span, drain: true });
+      body.push(
+        `// commit ${inst.name}\nfor (let k = 0, c = s[so + ${sb.countSlot}]; k < c; k++) { if (!$el(s, so, ${ii}, k)) continue; A = ${id}; ${alloc} $cm(ob, o, ${ii}, k); $nm(ob, o); eb[n++] = ${id}; }`,
+      );
+    });
+  }
+
+  /** Whether statements mention a shared (not ghost) location anywhere. */
+  function mentionsShared(stmts: I.Stmt[]): boolean {
+    let found = false;
+    const walk = (x: unknown): void => {
+      if (found || !x || typeof x !== 'object') return;
+      if (Array.isArray(x)) {
+        x.forEach(walk);
+        return;
+      }
+      const node = x as { kind?: unknown; global?: unknown };
+      if (node.kind === 'global' && typeof node.global === 'number' && !model.globals[node.global].ghost) {
+        found = true;
+        return;
+      }
+      for (const [k, v] of Object.entries(x)) if (k !== 'span' && k !== 'type') walk(v);
+    };
+    walk(stmts);
+    return found;
+  }
+
+  /**
+   * Under arm, every edge runs on the successor's copy, once per sequence of choices (which
+   * message each load reads, `any`, `either`), like a forking atomic block.
+   */
+  function armEdge(e: Edge, ii: number, pcSlot: number): string {
+    const inst = layout.instances[ii];
+    const sb = inst.storeBuffer!;
+    let mode: 'step' | 'atomic' | 'local' = 'step';
+    if (e.kind === 'atomic') mode = mentionsShared(e.stmt.body) ? 'atomic' : 'local';
+    const ctx = ctxFor(ii, e.env, 'ob', 'o', false, mode);
+    checkArmShapes(e.stmt, mode);
+    const commitTo = (next: number, act: number) => `$nm(ob, o); ob[o + ${pcSlot}] = ${next}; eb[n++] = ${act};`;
+    let guard = '';
+    let run: string;
+    let first: number;
+    switch (e.kind) {
+      case 'cond': {
+        first = action(ii, e.stmt.span);
+        const t = action(ii, e.stmt.span, 'true');
+        const f = action(ii, e.stmt.span, 'false');
+        run = `$w = 0; const c = ${emitExpr(e.stmt.cond, ctx)}; $cap(ob, o, ${ii}); ok = 1; if (c) { A = ${t}; ${commitTo(e.then, t)} } else { A = ${f}; ${commitTo(e.else, f)} }`;
+        break;
+      }
+      case 'atomic': {
+        first = action(ii, e.stmt.span);
+        if (mode === 'atomic') guard = `s[so + ${sb.countSlot}] === 0`;
+        const end = mode === 'atomic' ? `$aend(ob, o, s, so, ${ii});` : '';
+        run = `$ops = 0; $mkReset(); ${emitStmt(e.stmt, ctx, atomicFrame('X'))}\n ${end} ok = 1; ${commitTo(e.next, first)}`;
+        break;
+      }
+      case 'step': {
+        first = action(ii, e.stmt.span);
+        const st = e.stmt;
+        let code: string;
+        switch (st.kind) {
+          case 'await':
+            code = `$w = 0; if (!(${emitExpr(st.cond, ctx)})) break X; $cap(ob, o, ${ii});`;
+            break;
+          case 'any': {
+            const [lo] = bounds(st.over);
+            code = emitStore(st.target, `${lo} + $choose(${I.typeSize(st.over)})`, ctx, '0');
+            break;
+          }
+          default:
+            code = emitStmt(st, ctx, atomicFrame('X'));
+        }
+        if (st.kind === 'fence' && (st.fence === 'smp_mb' || st.fence === 'dsb')) guard = `s[so + ${sb.countSlot}] === 0`;
+        if (st.kind === 'op' && sharedRoot(st.location, model)) {
+          if (st.op === 'smp_load_acquire') guard = `$noRelease(s, so, ${ii})`;
+          else if (st.op === 'smp_store_release' || st.op === 'set_bit' || st.op === 'clear_bit') guard = `s[so + ${sb.countSlot}] < ${sb.size}`;
+          else guard = `s[so + ${sb.countSlot}] === 0`;
+        }
+        if ((st.kind === 'assign' || st.kind === 'any') && sharedRoot(st.target, model)) guard = `s[so + ${sb.countSlot}] < ${sb.size}`;
+        run = `${code} ok = 1; ${commitTo(e.next, first)}`;
+        break;
+      }
+    }
+    const loop = `$cl = 0; for (;;) { $cp = 0; ${alloc} let ok = 0; X: { ${run} } $cl = $cp; while ($cl > 0 && $ch[$cl - 1] === $ar[$cl - 1] - 1) $cl--; if ($cl === 0) break; $ch[$cl - 1]++; }`;
+    const code = `A = ${first}; ${loop}`;
+    return guard ? `if (${guard}) { ${code} }` : `{ ${code} }`;
+  }
+
+  /** What arm cannot run: whole shared aggregates, and an RMW's result going to a shared location. */
+  function checkArmShapes(s: I.Stmt, mode: 'step' | 'atomic' | 'local'): void {
+    if (s.kind === 'assign' && !I.isScalar(s.target.type) && (sharedRoot(s.target, model) || sharedRoot(s.value, model)))
+      diagnostics.push(diag('arm', 'under --memory arm, a whole array or struct of a shared location cannot be loaded or stored in one step: copy it element by element', s.span));
+    if (s.kind === 'op' && s.result && sharedRoot(s.result, model) && mode === 'step')
+      diagnostics.push(diag('arm', `under --memory arm, the result of ${s.op} cannot go to a shared location: use a local`, s.span));
+    for (const v of Object.values(s)) {
+      if (!Array.isArray(v)) continue;
+      for (const x of v) {
+        if (Array.isArray(x)) x.forEach((y: I.Stmt) => checkArmShapes(y, mode));
+        else if (x && typeof x === 'object' && 'kind' in x && STMT_KINDS.has((x as { kind: string }).kind) && !('type' in x)) checkArmShapes(x as I.Stmt, mode);
+      }
+    }
   }
 
   function action(instance: number, span: Span, outcome?: 'true' | 'false'): number {
@@ -217,6 +331,9 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
 
   const packing = planPacking(
     layout.slotNames.map((sn, slot) => {
+      if (sn.range) return sn.range;
+      if (sn.buffer === 'view') return { lo: 0, hi: layout.arm!.maxView };
+      if (sn.buffer === 'flags') return { lo: 0, hi: 3 };
       if (sn.buffer) {
         const plan = layout.buffers!;
         return sn.buffer === 'count' ? { lo: 0, hi: plan.size } : sn.buffer === 'loc' ? plan.loc : plan.val;
@@ -238,6 +355,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     ...tables.map((_, i) => `const T${i} = $T[${i}];`),
     `const M = ${JSON.stringify(messages)};`,
     PRELUDE,
+    arm ? armRuntime(layout) : '',
     loads,
     `function successors(s, so, out) {`,
     `  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;`,
@@ -264,14 +382,21 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
   for (const g of model.globals) flattenValue(g.init, init);
   const initial = new Int32Array(W);
   initial.set(init, 0);
+  if (layout.arm) {
+    // Older-message slots hold fixed values when unused; timestamps and views start at 0.
+    for (let li = 0; li < layout.arm.locations.length; li++) {
+      const m = layout.arm.memory + li * layout.arm.stride;
+      for (let k = 0; k <= layout.buffers!.size; k++) initial[m + 2 + 2 * k] = layout.buffers!.val.lo;
+    }
+  }
   layout.instances.forEach((inst) => {
     initial[inst.pcSlot] = 0;
     const sb = inst.storeBuffer;
     if (sb) {
       // Empty entries hold fixed values, so that equal buffers are equal states.
       for (let k = 0; k < sb.size; k++) {
-        initial[sb.firstEntry + 2 * k] = layout.buffers!.loc.lo;
-        initial[sb.firstEntry + 2 * k + 1] = layout.buffers!.val.lo;
+        initial[sb.firstEntry + sb.entrySize * k] = layout.buffers!.loc.lo;
+        initial[sb.firstEntry + sb.entrySize * k + 1] = layout.buffers!.val.lo;
       }
     }
     const p = model.processes[inst.process];
@@ -297,6 +422,8 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     diagnostics: [],
   };
 }
+
+const STMT_KINDS = new Set<string>(['assign', 'any', 'op', 'await', 'assert', 'skip', 'fence', 'if', 'while', 'loop', 'for', 'either', 'atomic', 'break', 'continue', 'inline', 'return', 'label']);
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();

@@ -35,7 +35,7 @@ function changes(system: TransitionSystem, before: Int32Array, after: Int32Array
   system.layout.instances.forEach((inst, i) => {
     const sb = inst.storeBuffer;
     if (!sb) return;
-    const last = sb.firstEntry + 2 * sb.size;
+    const last = sb.firstEntry + sb.entrySize * sb.size;
     let changed = before[sb.countSlot] !== after[sb.countSlot];
     for (let k = sb.firstEntry; k < last && !changed; k++) changed = before[k] !== after[k];
     if (changed) out.push({ name: `${inst.name}.buffer`, short: 'buffer', owner: i, value: `[${bufferContents(system, after, i)}]` });
@@ -48,8 +48,8 @@ function bufferContents(system: TransitionSystem, state: Int32Array, instance: n
   const sb = system.layout.instances[instance].storeBuffer!;
   const items: string[] = [];
   for (let k = 0; k < state[sb.countSlot]; k++) {
-    const loc = state[sb.firstEntry + 2 * k];
-    const val = state[sb.firstEntry + 2 * k + 1];
+    const loc = state[sb.firstEntry + sb.entrySize * k];
+    const val = state[sb.firstEntry + sb.entrySize * k + 1];
     const target = system.layout.slotNames[loc];
     items.push(`${target.name}=${target.type ? I.showValue(target.type, val) : val}`);
   }
