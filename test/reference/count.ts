@@ -1,13 +1,14 @@
 // Derive a model's numbers with the naive reference explorer, independently of the engine:
-//   npx tsx test/reference/count.ts MODEL.mmu [NAME=VALUE ...] [--no-deadlock] [--invariant NAME ...]
-//                                   [--memory sc|tso] [--store-buffer K]
+//   npx tsx test/reference/count.ts MODEL.mmu [NAME=VALUE ...] [--const NAME=VALUE ...] [--no-deadlock]
+//                                   [--invariant NAME ...] [--memory sc|tso|arm] [--store-buffer K]
+// (or node --import tsx test/reference/count.ts ...). --store-buffer needs --memory tso or arm.
 // This is how spec pins are derived (never from the engine's own output).
 import { checkFile } from '../../src/check/check.ts';
 import { naiveExplore } from './naive.ts';
 
 const USAGE =
-  'usage: npx tsx test/reference/count.ts MODEL.mmu [NAME=VALUE ...] [--no-deadlock] [--invariant NAME ...] [--memory sc|tso] [--store-buffer K]';
-const WITH_VALUE = new Set(['--invariant', '--memory', '--store-buffer']);
+  'usage: npx tsx test/reference/count.ts MODEL.mmu [NAME=VALUE ...] [--const NAME=VALUE ...] [--no-deadlock] [--invariant NAME ...] [--memory sc|tso|arm] [--store-buffer K]';
+const WITH_VALUE = new Set(['--invariant', '--memory', '--store-buffer', '--const']);
 const fail = (msg: string): never => {
   console.error(msg);
   process.exit(2);
@@ -23,14 +24,17 @@ for (const [i, a] of args.entries())
 const valuesOf = (flag: string): string[] => args.flatMap((a, i) => (args[i - 1] === flag ? [a] : []));
 const lastValue = (flag: string): string | undefined => valuesOf(flag).at(-1);
 
-const consts = Object.fromEntries(args.filter((a, i) => a.includes('=') && !isValue(i)).map((a) => a.split('=', 2)));
+for (const c of valuesOf('--const')) if (!/^[^=]+=./.test(c)) fail(`--const needs NAME=VALUE, not ${c}`);
+const consts = Object.fromEntries(
+  [...args.filter((a, i) => a.includes('=') && !isValue(i)), ...valuesOf('--const')].map((a) => a.split('=', 2)),
+);
 const invariantNames = valuesOf('--invariant');
 const memory = lastValue('--memory') ?? 'sc';
-if (memory !== 'sc' && memory !== 'tso') fail(`--memory must be sc or tso, not ${memory}`);
+if (memory !== 'sc' && memory !== 'tso' && memory !== 'arm') fail(`--memory must be sc, tso or arm, not ${memory}`);
 const sb = lastValue('--store-buffer');
 const storeBuffer = sb === undefined ? undefined : Number(sb);
 if (storeBuffer !== undefined && !(Number.isInteger(storeBuffer) && storeBuffer >= 1)) fail(`--store-buffer must be an integer >= 1, not ${sb}`);
-if (storeBuffer !== undefined && memory !== 'tso') fail('--store-buffer needs --memory tso');
+if (storeBuffer !== undefined && memory === 'sc') fail('--store-buffer needs --memory tso or arm');
 
 const r = checkFile(file!, consts);
 if (!r.model) {
@@ -42,7 +46,7 @@ const t0 = Date.now();
 const res = naiveExplore(model, {
   deadlock: !args.includes('--no-deadlock'),
   maxStates: 5_000_000,
-  memory: memory as 'sc' | 'tso',
+  memory: memory as 'sc' | 'tso' | 'arm',
   storeBuffer,
 });
 console.log(JSON.stringify({ ...res, seconds: (Date.now() - t0) / 1000 }));

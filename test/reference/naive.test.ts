@@ -543,6 +543,47 @@ describe('tso: state counts', () => {
   });
 });
 
+describe('smp_load_acquire and smp_store_release under sc and tso', () => {
+  // Under sc and tso `r = smp_load_acquire(x)` is the assignment r = x (under tso a plain,
+  // forwarded load, not a locked op), a dropped `smp_load_acquire(x);` is no step at all, and
+  // `smp_store_release(x, v)` is the assignment x = v (buffered under tso).
+  const src = `shared x: 0..1; shared y: 0..1;
+    process p { var r: 0..1; x = 1; r = smp_load_acquire(x); smp_store_release(y, r); smp_load_acquire(y); }
+    invariant copied: done(p) => p.r == 1;`;
+
+  it('sc: three steps, the dropped acquire is not one', () => {
+    // Positions A (x=1) B (r=acq) C (release) D (done: the dropped acquire is skipped):
+    // (A;00) (B;10) (C;10,r1) (D;11,r1): 4 states, depth 3.
+    expect(run(src)).toEqual(pass(4, 3));
+  });
+
+  it('tso: the acquire forwards from the buffer, the release is buffered', () => {
+    // K = 2. (A;[];00) -> (B;[x1];00). From (B;[x1]): the acquire forwards 1 -> (C;[x1];00;r1);
+    // drain -> (B;[];10). (C;[x1]): release -> (D;[x1,y1];00); drain -> (C;[];10). (B;[];10)
+    // -> (C;[];10) again. (D;[x1,y1]) -> (D;[y1];10); (C;[];10) -> (D;[y1];10) again ->
+    // (D;[];11). 8 states: (A) (B;[x1]) (C;[x1]) (B;[]) (D;[x1,y1]) (C;[]) (D;[y1]) (D;[]),
+    // the last at depth 5. Never waiting for an empty buffer is what makes (C;[x1]) reachable.
+    expect(tso(src)).toEqual(pass(8, 5));
+  });
+
+  it('a dropped acquire is not a step: a process of only that starts terminated', () => {
+    const one = 'shared y: 0..1; process p { smp_load_acquire(y); }';
+    expect(run(one)).toEqual(pass(1, 0));
+    expect(tso(one)).toEqual(pass(1, 0));
+    // A label before it names the position after it (here: the end).
+    expect(run('shared y: 0..1; process p { L: smp_load_acquire(y); } invariant l: p@L;')).toEqual(pass(1, 0));
+  });
+
+  it('inside atomic they are the plain assignments', () => {
+    // (atomic; x1 y0) -> (done; x1 y1, r1): 2 states under sc and tso (memory directly).
+    const a = `shared x: 0..1 = 1; shared y: 0..1;
+      process p { var r: 0..1; atomic { r = smp_load_acquire(x); smp_store_release(y, r); smp_load_acquire(y); } }
+      invariant ok: done(p) => (p.r == 1 && y == 1);`;
+    expect(run(a)).toEqual(pass(2, 1));
+    expect(tso(a)).toEqual(pass(2, 1));
+  });
+});
+
 describe('tso: random models', () => {
   // Every sc run embeds into a tso run (drain right after each store; take a fence as
   // soon as it is reached), and random models put labels only on plain steps, so: an sc

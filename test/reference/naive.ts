@@ -20,7 +20,19 @@
 // to shared locations append to the buffer; RMW ops, atomic blocks, smp_mb() and dsb() need
 // an empty buffer and then act on memory directly; drain steps move the oldest entry of a
 // buffer to memory. Invariants read memory.
+//
+// Under `memory: 'arm'` (docs/memory-models.md, "--memory arm (Armv8)", read as literally as
+// possible; the choices where it is not explicit are listed as A1.. in the arm section) `g`
+// holds the current message of every shared location, `m` the timestamp of each shared
+// scalar slot's current message and its older messages, each instance's buffer holds its
+// pending stores (with view, barrier-after and release flags) and its fourth element its
+// views (coh per shared scalar slot, vrOld, vwOld, vrNew, vCAP, vRel, one per scalar of every
+// local). Process steps are interpreted by a second evaluator that carries views and may
+// fork at every load; commit steps come after all process steps; the normal form (drop
+// unreadable older messages, keep at most K, renumber timestamps densely) runs after every
+// step, so states are compared by their normalised JSON.
 import * as I from '../../src/check/ir.ts';
+import { where } from '../../src/parse/source.ts';
 
 export interface NaiveViolation {
   kind: 'invariant' | 'assert' | 'deadlock' | 'range' | 'division';
@@ -40,8 +52,11 @@ export interface NaiveOptions {
   /** Throw when more distinct states than this are found (default 2,000,000). */
   maxStates?: number;
   /** The memory model (default 'sc'). */
-  memory?: 'sc' | 'tso';
-  /** Under 'tso': the number of entries of each store buffer (default 2, at least 1). */
+  memory?: 'sc' | 'tso' | 'arm';
+  /**
+   * Under 'tso': the number of entries of each store buffer; under 'arm': the bound on
+   * pending stores per process and on older messages per location (default 2, at least 1).
+   */
   storeBuffer?: number;
 }
 
@@ -49,15 +64,40 @@ export interface NaiveOptions {
 
 type Frame = number[]; // [listId, index] or [listId, index, forValue]
 type Pos = Frame[] | null;
-/** A store-buffer entry: one scalar slot of a shared global ([global, element positions...]). */
+/**
+ * A store-buffer entry: one scalar slot of a shared global ([global, element positions...]).
+ * Under arm a pending store also has its view, its barrier-after flag and its release flag.
+ */
 interface Entry {
   path: number[];
   value: number;
+  view?: number;
+  bar?: boolean;
+  rel?: boolean;
 }
-/** Per instance: position, locals, store buffer (oldest first; always [] under sc). */
+/** A view: a timestamp; for a whole array or struct one per scalar (a number: all alike). */
+type View = number | View[];
+/** Under arm, per shared scalar slot: [current message's timestamp, older messages [value, ts] oldest first]. */
+type Msgs = [number, [number, number][]];
+/** Under arm, the views of an instance. */
+interface Thread {
+  coh: number[]; // per shared scalar slot
+  vrOld: number;
+  vwOld: number;
+  vrNew: number;
+  vCAP: number;
+  vRel: number;
+  lv: View[]; // per local, the shape of the local (fully expanded)
+}
+/**
+ * Per instance: position, locals, store buffer (oldest first; always [] under sc), and under
+ * arm its views. Under arm `g` holds the current message of every shared location and `m`
+ * the timestamps and the older messages.
+ */
 interface State {
   g: I.Value[];
-  i: [Pos, I.Value[], Entry[]][];
+  m?: Msgs[];
+  i: [Pos, I.Value[], Entry[], Thread?][];
 }
 
 type Owner = 'body' | 'then' | 'else' | 'branch' | 'loop' | 'while' | 'for' | 'inline' | 'atomic';
@@ -109,6 +149,64 @@ const RMW_OPS: ReadonlySet<I.OpName> = new Set<I.OpName>([
   'test_and_clear_bit',
 ]);
 
+/** The read-modify-writes of the arm model (set_bit and clear_bit are plain stores there). */
+const ARM_RMW: ReadonlySet<I.OpName> = new Set<I.OpName>(['xchg', 'cmpxchg', 'fetch_add', 'fetch_sub', 'test_and_set_bit', 'test_and_clear_bit']);
+
+/** The value an op stores (a failed cmpxchg: the old value). */
+function rmwValue(op: I.OpName, old: number, args: number[]): number {
+  switch (op) {
+    case 'WRITE_ONCE':
+    case 'xchg':
+      return args[0];
+    case 'cmpxchg':
+      return old === args[0] ? args[1] : old;
+    case 'fetch_add':
+      return old + args[0];
+    case 'fetch_sub':
+      return old - args[0];
+    case 'set_bit':
+    case 'test_and_set_bit':
+      return 1;
+    case 'clear_bit':
+    case 'test_and_clear_bit':
+      return 0;
+    case 'smp_load_acquire':
+    case 'smp_store_release':
+      throw new Error(`internal: ${op} is not a read-modify-write`);
+  }
+}
+
+/** A binary operator other than &&, || and =>, on evaluated operands. */
+function binop(op: string, l: number, r: number): number {
+  switch (op) {
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return fix0(l * r);
+    case '/':
+      if (r === 0) throw new Violation('division', 'division by zero');
+      return fix0(Math.trunc(l / r));
+    case '%':
+      if (r === 0) throw new Violation('division', 'modulo by zero');
+      return fix0(l % r);
+    case '==':
+      return l === r ? 1 : 0;
+    case '!=':
+      return l !== r ? 1 : 0;
+    case '<':
+      return l < r ? 1 : 0;
+    case '<=':
+      return l <= r ? 1 : 0;
+    case '>':
+      return l > r ? 1 : 0;
+    case '>=':
+      return l >= r ? 1 : 0;
+  }
+  throw new Error(`internal: operator ${op}`);
+}
+
 /** The scalars of a value of type t, in element order, with their paths (below `path`). */
 function scalarsOf(t: I.Type, v: I.Value, path: number[] = []): Entry[] {
   if (I.isScalar(t)) return [{ path, value: v as number }];
@@ -116,11 +214,54 @@ function scalarsOf(t: I.Type, v: I.Value, path: number[] = []): Entry[] {
   return t.fields.flatMap((f, i) => scalarsOf(f.type, (v as I.Value[])[i], [...path, i]));
 }
 
-/** Overwrite the scalar at `path` (non-empty) inside the container `c`. */
-function setAt(c: I.Value[], path: number[], value: number): void {
+/** Overwrite the value at `path` (non-empty) inside the container `c`. */
+function setAt<T>(c: T[], path: number[], value: T): void {
   let x = c;
-  for (const p of path.slice(0, -1)) x = x[p] as I.Value[];
+  for (const p of path.slice(0, -1)) x = x[p] as T[];
   x[path[path.length - 1]] = value;
+}
+
+/** The value at `path` inside the container `c` (a number view stands for all its scalars). */
+function getAt<T>(c: T[], path: number[]): T {
+  let x: T | T[] = c;
+  for (const p of path) {
+    if (typeof x === 'number') return x;
+    x = (x as T[])[p];
+  }
+  return x as T;
+}
+
+/** The scalar type at `path` (element positions) inside type t. */
+function scalarTypeAt(t: I.Type, path: number[]): I.ScalarType {
+  let x = t;
+  for (const p of path) x = x.kind === 'array' ? x.elem : (x as Extract<I.Type, { kind: 'struct' }>).fields[p].type;
+  if (!I.isScalar(x)) throw new Error('internal: not a scalar slot');
+  return x;
+}
+
+/** A view in the full shape of type t (a number is spread over every scalar). */
+function fillView(t: I.Type, v: View): View {
+  if (I.isScalar(t)) {
+    if (typeof v !== 'number') throw new Error('internal: a view tree for a scalar');
+    return v;
+  }
+  const n = t.kind === 'array' ? I.typeSize(t.index) : t.fields.length;
+  const out: View[] = [];
+  for (let i = 0; i < n; i++) {
+    const et = t.kind === 'array' ? t.elem : t.fields[i].type;
+    out.push(fillView(et, typeof v === 'number' ? v : v[i]));
+  }
+  return out;
+}
+
+/** v ⊔ w on every scalar of v. */
+function raise(v: View, w: number): View {
+  return typeof v === 'number' ? Math.max(v, w) : v.map((x) => raise(x, w));
+}
+
+/** Apply f to every scalar of a view. */
+function mapView(v: View, f: (n: number) => number): View {
+  return typeof v === 'number' ? f(v) : v.map((x) => mapView(x, f));
 }
 
 class Naive {
@@ -129,15 +270,21 @@ class Naive {
   readonly instances: Instance[] = [];
   readonly instancesOf: number[][] = []; // process -> instance indices, by parameter value order
   readonly tso: boolean;
+  readonly arm: boolean;
   readonly bufferSize: number;
+  /** Under arm: every scalar slot of a shared global, and its index by path. */
+  readonly slots: { path: number[]; type: I.ScalarType }[] = [];
+  readonly slotIndex = new Map<string, number>();
+  private readonly orderedCache = new Map<I.Stmt, boolean>();
 
   constructor(
     readonly model: I.CheckedModel,
     opts: NaiveOptions = {},
   ) {
     const memory = opts.memory ?? 'sc';
-    if (memory !== 'sc' && memory !== 'tso') throw new Error(`unknown memory model ${String(memory)}`);
+    if (memory !== 'sc' && memory !== 'tso' && memory !== 'arm') throw new Error(`unknown memory model ${String(memory)}`);
     this.tso = memory === 'tso';
+    this.arm = memory === 'arm';
     this.bufferSize = opts.storeBuffer ?? 2;
     if (!Number.isInteger(this.bufferSize) || this.bufferSize < 1)
       throw new Error(`store buffer size ${this.bufferSize} is not an integer >= 1`);
@@ -151,6 +298,16 @@ class Naive {
       }
     });
     this.instances.forEach((_, k) => this.collectLabels(k));
+    if (this.arm) {
+      model.globals.forEach((g, gi) => {
+        if (g.ghost) return;
+        for (const en of scalarsOf(g.type, g.init, [gi])) {
+          this.slotIndex.set(en.path.join(','), this.slots.length);
+          this.slots.push({ path: en.path, type: scalarTypeAt(g.type, en.path.slice(1)) });
+        }
+      });
+      for (const p of model.processes) this.checkArmWhole(p.body);
+    }
   }
 
   private register(stmts: I.Stmt[], owner: Owner, forStmt?: Extract<I.Stmt, { kind: 'for' }>): number {
@@ -284,6 +441,13 @@ class Naive {
         case 'label':
           top[1]++;
           continue;
+        case 'op':
+          // Under sc and tso a dropped smp_load_acquire is no step at all.
+          if (s.op === 'smp_load_acquire' && s.result === null && !this.arm) {
+            top[1]++;
+            continue;
+          }
+          return fr;
         case 'break':
         case 'continue':
         case 'return':
@@ -311,9 +475,12 @@ class Naive {
     }
   }
 
-  /** Under tso smp_mb() and dsb() (outside atomic blocks) are steps; other fences never are. */
+  /**
+   * Under tso smp_mb() and dsb() (outside atomic blocks) are steps; under arm every fence
+   * is; under sc none is.
+   */
   private fenceIsStep(s: Extract<I.Stmt, { kind: 'fence' }>): boolean {
-    return this.tso && (s.fence === 'smp_mb' || s.fence === 'dsb');
+    return this.arm || (this.tso && (s.fence === 'smp_mb' || s.fence === 'dsb'));
   }
 
   /**
@@ -427,34 +594,7 @@ class Naive {
           case '=>':
             return l ? (num(e.right) ? 1 : 0) : 1;
         }
-        const r = num(e.right);
-        switch (e.op) {
-          case '+':
-            return l + r;
-          case '-':
-            return l - r;
-          case '*':
-            return fix0(l * r);
-          case '/':
-            if (r === 0) throw new Violation('division', 'division by zero');
-            return fix0(Math.trunc(l / r));
-          case '%':
-            if (r === 0) throw new Violation('division', 'modulo by zero');
-            return fix0(l % r);
-          case '==':
-            return l === r ? 1 : 0;
-          case '!=':
-            return l !== r ? 1 : 0;
-          case '<':
-            return l < r ? 1 : 0;
-          case '<=':
-            return l <= r ? 1 : 0;
-          case '>':
-            return l > r ? 1 : 0;
-          case '>=':
-            return l >= r ? 1 : 0;
-        }
-        throw new Error(`internal: operator ${e.op}`);
+        return binop(e.op, l, num(e.right));
       }
       case 'cond':
         return num(e.test) ? this.eval(e.then, env) : this.eval(e.else, env);
@@ -635,6 +775,20 @@ class Naive {
         return out;
       }
       case 'op': {
+        // Under sc and tso, `r = smp_load_acquire(x)` is the assignment r = x (a plain load,
+        // forwarded from the store buffer under tso), a dropped one does nothing (outside
+        // atomic blocks it is not even a step), and `smp_store_release(x, v)` is x = v.
+        if (s.op === 'smp_load_acquire') {
+          const result = s.result;
+          if (result) this.store(result, () => this.eval(s.location, env), env);
+          advance();
+          return [{ st, fr }];
+        }
+        if (s.op === 'smp_store_release') {
+          this.store(s.location, () => this.eval(s.args[0], env), env);
+          advance();
+          return [{ st, fr }];
+        }
         if (s.op === 'WRITE_ONCE' && this.buffered(s.location, direct)) {
           // A plain store (the checker lowers WRITE_ONCE to an assign; this is for safety).
           if (s.result) throw new Error('internal: WRITE_ONCE with a result');
@@ -648,30 +802,7 @@ class Naive {
         const loc = this.lvalue(s.location, env);
         const args = s.args.map((a) => this.eval(a, env) as number);
         const old = loc.c[loc.key] as number;
-        let nv: number;
-        switch (s.op) {
-          case 'WRITE_ONCE':
-          case 'xchg':
-            nv = args[0];
-            break;
-          case 'cmpxchg':
-            nv = old === args[0] ? args[1] : old;
-            break;
-          case 'fetch_add':
-            nv = old + args[0];
-            break;
-          case 'fetch_sub':
-            nv = old - args[0];
-            break;
-          case 'set_bit':
-          case 'test_and_set_bit':
-            nv = 1;
-            break;
-          case 'clear_bit':
-          case 'test_and_clear_bit':
-            nv = 0;
-            break;
-        }
+        const nv = rmwValue(s.op, old, args);
         this.checkValue(s.location.type, nv);
         loc.c[loc.key] = nv;
         if (s.result) this.store(s.result, () => old, env);
@@ -696,6 +827,7 @@ class Naive {
 
   private finish(st: State, k: number, fr: Frame[]): Outcome {
     st.i[k][0] = this.normalise(k, fr);
+    if (this.arm) this.armNormalForm(st);
     return { kind: 'state', st };
   }
 
@@ -708,6 +840,7 @@ class Naive {
   private stepsAt(st0: State, k: number, fr0: Frame[], visiting: Set<string>): Outcome[] {
     const s = this.stmtAt(fr0);
     if (this.tso && !this.enabledTso(st0, k, s)) return [];
+    if (this.arm && !this.enabledArm(st0, k, s)) return [];
     if (s.kind === 'either') {
       const key = JSON.stringify(fr0);
       if (visiting.has(key)) return []; // a branch that leads back here adds nothing new
@@ -721,6 +854,7 @@ class Naive {
       visiting.delete(key);
       return out;
     }
+    if (this.arm) return this.enumerate((choose) => this.armStep(st0, k, fr0, s, choose));
     const st = clone(st0);
     const fr = clone(fr0);
     try {
@@ -763,6 +897,7 @@ class Naive {
         return count === 0;
       case 'op':
         if (RMW_OPS.has(s.op)) return count === 0;
+        if (s.op === 'smp_load_acquire') return !s.result || !this.buffered(s.result, false) || this.roomFor(st, k, s.result);
         return !this.buffered(s.location, false) || this.roomFor(st, k, s.location);
       case 'assign':
       case 'any':
@@ -848,11 +983,818 @@ class Naive {
     return out;
   }
 
+  // ---- arm (docs/memory-models.md, "--memory arm (Armv8)") --------------------------------
+  //
+  // A step under arm may have several successors for one statement (a load may read any of
+  // several messages, `any` and atomic `either` fork). Every such choice goes through a
+  // `choose(n)` callback and the step is simply re-run once per sequence of choices, in
+  // lexicographic order (so the first choice made varies slowest: loads in evaluation order,
+  // messages oldest first, `any` values ascending, atomic paths depth-first).
+  //
+  // Choices where the doc is not explicit (each repeated where it is implemented):
+  //  A1 A local's view after `l = e` (or `l[i] = e`) is the view of the stored value only
+  //     (vd), not the view of its target's indices.
+  //  A2 Reads of ghost locations, of other processes' locals (p.v, p[i].v) and their elements
+  //     have view 0 even when the index has a view: only local arrays add the index's view.
+  //  A3 `smp_load_acquire(x);` with its value dropped is a step under arm (an acquire load
+  //     whose value is discarded: same enabling, same views, one successor per message).
+  //  A4 The result target of an RMW op or of smp_load_acquire is assigned like the target of
+  //     an assignment (the op first, then the target's indices): a shared result target is a
+  //     plain buffered store (needs room) with view va(target) ⊔ the result's view.
+  //  A5 An RMW op on a non-shared location (a local or ghost) is still fully ordered (waits
+  //     for an empty buffer; V without a timestamp term; vrOld = vrNew = V; a local location
+  //     and the result get view V), but does not change vwOld or any coh (not memory).
+  //  A6 set_bit/clear_bit are plain stores (the doc lists them under Store): vd = 0.
+  //  A7 Inside an atomic block fences do nothing and no statement updates a view except as
+  //     follows. An ordered block (one that mentions a shared location anywhere in its text,
+  //     folded-away branches and nested blocks included) changes views only by the block
+  //     rule at its end ("every local it assigned": every scalar of a local assigned anywhere
+  //     on the path taken gets view V; "read": every shared slot read on the path, index
+  //     reads included; "stored": every shared slot stored to on the path, even with its old
+  //     value; a failed cmpxchg reads but does not store; vwOld = V when a shared slot was
+  //     stored). In an unordered block expressions carry views as in steps, locals assigned
+  //     get their value's view, and if/while/await conditions raise vCAP (the Conditions
+  //     rule is not limited to steps); an op's result and new value carry the largest view
+  //     of the old value, the location's indices and the arguments.
+  //  A8 `assert` conditions do not raise vCAP (the Conditions rule lists if, while, await).
+  //  A9 Normal form (1) takes the minimum over every process instance, terminated ones
+  //     included (the doc defines "may still read" by the formula, from coh and vrNew only).
+  //  A10 In an RMW op, vd is the largest view of its arguments (cmpxchg: old and new).
+  //  A11 Whole-array/struct loads or stores of a shared location outside atomic blocks are
+  //     rejected when the explorer is built, anywhere in a process body (folded-away
+  //     branches included), as the engine rejects them at compile time.
+  //  A12 smp_load_acquire of a local or ghost location still waits for no pending release
+  //     (the enabling rule is about the statement) but is otherwise a plain read: no vRel in
+  //     vpre, no vrNew update. smp_store_release to a local or ghost location is a plain
+  //     write. A store to a local never raises vCAP (only shared stores and loads do).
+  //  A13 Successor order when one step makes several choices: in evaluation order, the
+  //     first choice varying slowest (e.g. `r = x + y`: x's messages oldest first, and for
+  //     each of them y's messages oldest first; `a[x] = any(T)`: the value, then x).
+  //  A14 Every fence is a step under arm (smp_wmb, smp_rmb and isb too, even with an empty
+  //     buffer), so a label before a fence names the fence's position, as smp_mb under tso.
+  //  A15 An ordered block is ordered even when the path taken reads and stores no shared
+  //     location (V is then the largest timestamp in memory); a store of the value already
+  //     there still makes a new message (at commit too).
+
+  private thread(st: State, k: number): Thread {
+    const th = st.i[k][3];
+    if (!th) throw new Error('internal: no views outside arm');
+    return th;
+  }
+
+  private slotOf(path: number[]): number {
+    const s = this.slotIndex.get(path.join(','));
+    if (s === undefined) throw new Error(`internal: no shared scalar slot ${path.join(',')}`);
+    return s;
+  }
+
+  private slotsUnder(path: number[]): number[] {
+    const out: number[] = [];
+    this.slots.forEach((sl, i) => {
+      if (path.every((p, j) => sl.path[j] === p)) out.push(i);
+    });
+    return out;
+  }
+
+  private maxTs(st: State): number {
+    return st.m!.reduce((a, [ts]) => Math.max(a, ts), 0);
+  }
+
+  /** Run `run` once per sequence of choices, collecting the outcomes (null: path discarded). */
+  private enumerate(run: (choose: Choose) => Outcome | null): Outcome[] {
+    const out: Outcome[] = [];
+    let prefix: number[] = [];
+    for (;;) {
+      const taken: number[] = [];
+      const counts: number[] = [];
+      const choose = (n: number): number => {
+        if (n < 1) throw new Error('internal: a choice among nothing');
+        const c = taken.length < prefix.length ? prefix[taken.length] : 0;
+        counts.push(n);
+        taken.push(c);
+        return c;
+      };
+      let o: Outcome | null;
+      try {
+        o = run(choose);
+      } catch (e) {
+        o = this.violation(e);
+      }
+      if (o) out.push(o);
+      let j = taken.length - 1;
+      while (j >= 0 && taken[j] + 1 >= counts[j]) j--;
+      if (j < 0) return out;
+      prefix = [...taken.slice(0, j), taken[j] + 1];
+    }
+  }
+
+  /** Whether a statement list mentions a shared (non-ghost) global anywhere (cached per block). */
+  private orderedBlock(s: Extract<I.Stmt, { kind: 'atomic' }>): boolean {
+    let r = this.orderedCache.get(s);
+    if (r === undefined) {
+      r = this.stmtsMentionShared(s.body);
+      this.orderedCache.set(s, r);
+    }
+    return r;
+  }
+
+  private exprMentionsShared(e: I.Expr | null): boolean {
+    if (!e) return false;
+    switch (e.kind) {
+      case 'global':
+        return !this.model.globals[e.global].ghost;
+      case 'index':
+        return this.exprMentionsShared(e.base) || this.exprMentionsShared(e.index);
+      case 'field':
+        return this.exprMentionsShared(e.base);
+      case 'unary':
+        return this.exprMentionsShared(e.arg);
+      case 'binary':
+        return this.exprMentionsShared(e.left) || this.exprMentionsShared(e.right);
+      case 'cond':
+        return this.exprMentionsShared(e.test) || this.exprMentionsShared(e.then) || this.exprMentionsShared(e.else);
+      case 'quant':
+        return this.exprMentionsShared(e.body);
+      case 'procLocal':
+      case 'procAt':
+      case 'procDone':
+        return this.exprMentionsShared(e.instance);
+      default:
+        return false;
+    }
+  }
+
+  private stmtsMentionShared(stmts: I.Stmt[]): boolean {
+    return stmts.some((s) => {
+      switch (s.kind) {
+        case 'assign':
+          return this.exprMentionsShared(s.target) || this.exprMentionsShared(s.value);
+        case 'any':
+          return this.exprMentionsShared(s.target);
+        case 'op':
+          return this.exprMentionsShared(s.location) || s.args.some((a) => this.exprMentionsShared(a)) || this.exprMentionsShared(s.result);
+        case 'await':
+        case 'assert':
+          return this.exprMentionsShared(s.cond);
+        case 'if':
+          return this.exprMentionsShared(s.cond) || this.stmtsMentionShared(s.then) || this.stmtsMentionShared(s.else);
+        case 'while':
+          return this.exprMentionsShared(s.cond) || this.stmtsMentionShared(s.body);
+        case 'loop':
+        case 'for':
+        case 'inline':
+        case 'atomic':
+          return this.stmtsMentionShared(s.body);
+        case 'either':
+          return s.branches.some((b) => this.stmtsMentionShared(b));
+        default:
+          return false;
+      }
+    });
+  }
+
+  /** A11: no whole-array/struct load or store of a shared location outside atomic blocks. */
+  private checkArmWhole(stmts: I.Stmt[]): void {
+    const fail = (e: I.Expr): never => {
+      throw new Error(`under arm a whole array or struct cannot be loaded or stored in one step (${I.showType(e.type)} at ${where(e.span)})`);
+    };
+    const indices = (e: I.Expr): void => {
+      if (e.kind === 'index') {
+        indices(e.base);
+        expr(e.index);
+      } else if (e.kind === 'field') indices(e.base);
+      else if (e.kind !== 'global' && e.kind !== 'local') expr(e);
+    };
+    const target = (e: I.Expr): void => {
+      if (this.sharedRoot(e) && !I.isScalar(e.type)) fail(e);
+      indices(e);
+    };
+    const expr = (e: I.Expr | null): void => {
+      if (!e) return;
+      switch (e.kind) {
+        case 'global':
+        case 'index':
+        case 'field':
+          if (this.sharedRoot(e) && !I.isScalar(e.type)) fail(e);
+          indices(e);
+          return;
+        case 'unary':
+          return expr(e.arg);
+        case 'binary':
+          expr(e.left);
+          return expr(e.right);
+        case 'cond':
+          expr(e.test);
+          expr(e.then);
+          return expr(e.else);
+        case 'quant':
+          return expr(e.body);
+        case 'procLocal':
+        case 'procAt':
+        case 'procDone':
+          return expr(e.instance);
+        default:
+          return;
+      }
+    };
+    for (const s of stmts) {
+      switch (s.kind) {
+        case 'assign':
+          expr(s.value);
+          target(s.target);
+          break;
+        case 'any':
+          target(s.target);
+          break;
+        case 'op':
+          target(s.location);
+          s.args.forEach(expr);
+          if (s.result) target(s.result);
+          break;
+        case 'await':
+        case 'assert':
+          expr(s.cond);
+          break;
+        case 'if':
+          expr(s.cond);
+          this.checkArmWhole(s.then);
+          this.checkArmWhole(s.else);
+          break;
+        case 'while':
+          expr(s.cond);
+          this.checkArmWhole(s.body);
+          break;
+        case 'loop':
+        case 'for':
+        case 'inline':
+          this.checkArmWhole(s.body);
+          break;
+        case 'either':
+          s.branches.forEach((b) => this.checkArmWhole(b));
+          break;
+        default:
+          break; // atomic blocks may copy whole shared values
+      }
+    }
+  }
+
+  /**
+   * The enabling conditions under arm, checked before anything is evaluated: a store to a
+   * shared location needs room in the buffer; RMW ops, smp_mb(), dsb() and ordered atomic
+   * blocks need an empty buffer; smp_load_acquire needs no pending release store (and room
+   * for a shared result target, A4).
+   */
+  private enabledArm(st: State, k: number, s: I.Stmt): boolean {
+    const buf = st.i[k][2];
+    const room = buf.length < this.bufferSize;
+    switch (s.kind) {
+      case 'atomic':
+        return !this.orderedBlock(s) || buf.length === 0;
+      case 'fence':
+        return (s.fence !== 'smp_mb' && s.fence !== 'dsb') || buf.length === 0;
+      case 'op':
+        if (ARM_RMW.has(s.op)) return buf.length === 0; // A5: whatever the location
+        if (s.op === 'smp_load_acquire') return !buf.some((e) => e.rel) && (!s.result || !this.sharedRoot(s.result) || room);
+        return !this.sharedRoot(s.location) || room; // WRITE_ONCE, smp_store_release, set_bit, clear_bit
+      case 'assign':
+      case 'any':
+        return !this.sharedRoot(s.target) || room;
+      default:
+        return true;
+    }
+  }
+
+  private armEnv(st: State, k: number, fr: Frame[], mode: ArmEnv['mode'], choose: Choose): ArmEnv {
+    return { st, k, bound: this.boundOf(fr), mode, choose, read: new Set(), stored: new Set(), assigned: new Set() };
+  }
+
+  /** One step of instance k at fr0 for one sequence of choices (null: this path is not enabled). */
+  private armStep(st0: State, k: number, fr0: Frame[], s: I.Stmt, choose: Choose): Outcome | null {
+    const st = clone(st0);
+    const fr = clone(fr0);
+    const env = this.armEnv(st, k, fr, 'step', choose);
+    const th = this.thread(st, k);
+    switch (s.kind) {
+      case 'if': {
+        const [c, w] = this.scalar(s.cond, env);
+        th.vCAP = Math.max(th.vCAP, w);
+        fr.push([this.id(c ? s.then : s.else), 0]);
+        return this.finish(st, k, fr);
+      }
+      case 'while': {
+        const [c, w] = this.scalar(s.cond, env);
+        th.vCAP = Math.max(th.vCAP, w);
+        if (c) fr.push([this.id(s.body), 0]);
+        else fr[fr.length - 1][1]++;
+        return this.finish(st, k, fr);
+      }
+      case 'atomic':
+        return this.armAtomic(st, k, fr, s, choose);
+      case 'fence': {
+        const buf = st.i[k][2];
+        switch (s.fence) {
+          case 'smp_wmb': // dmb ishst: the barrier-after flag on the newest pending store
+            if (buf.length) buf[buf.length - 1].bar = true;
+            break;
+          case 'smp_rmb': // dmb ishld
+            th.vrNew = Math.max(th.vrNew, th.vrOld);
+            break;
+          case 'smp_mb': // dmb ish, dsb ish: enabled only with an empty buffer
+          case 'dsb':
+            if (buf.length) throw new Error('internal: a full barrier with pending stores');
+            th.vrNew = Math.max(th.vrNew, th.vrOld, th.vwOld);
+            break;
+          case 'isb':
+            th.vrNew = Math.max(th.vrNew, th.vCAP);
+            break;
+        }
+        fr[fr.length - 1][1]++;
+        return this.finish(st, k, fr);
+      }
+      default:
+        if (!this.armBasic(env, fr, s)) return null;
+        return this.finish(st, k, fr);
+    }
+  }
+
+  /** An atomic block under arm: one path per sequence of choices. */
+  private armAtomic(st: State, k: number, fr: Frame[], s: Extract<I.Stmt, { kind: 'atomic' }>, choose: Choose): Outcome | null {
+    const ordered = this.orderedBlock(s);
+    const env = this.armEnv(st, k, fr, ordered ? 'ordered' : 'plain', choose);
+    const th = this.thread(st, k);
+    const before = clone(st.g); // the current messages when the block starts
+    const base = fr.length;
+    fr.push([this.id(s.body), 0]);
+    let count = 0;
+    for (;;) {
+      if (fr.length === base) break;
+      const top = fr[fr.length - 1];
+      const info = this.lists[top[0]];
+      if (top[1] >= info.stmts.length) {
+        this.endOfList(fr);
+        continue;
+      }
+      const x = info.stmts[top[1]];
+      if (++count > ATOMIC_LIMIT) throw new Error(`atomic block runs more than ${ATOMIC_LIMIT} statements`);
+      env.bound = this.boundOf(fr);
+      switch (x.kind) {
+        case 'label':
+        case 'fence': // A7: a fence inside an atomic block does nothing
+          top[1]++;
+          continue;
+        case 'break':
+        case 'continue':
+        case 'return':
+          this.jump(fr, x);
+          continue;
+        case 'if': {
+          const [c, w] = this.scalar(x.cond, env);
+          if (!ordered) th.vCAP = Math.max(th.vCAP, w); // A7
+          fr.push([this.id(c ? x.then : x.else), 0]);
+          continue;
+        }
+        case 'while': {
+          const [c, w] = this.scalar(x.cond, env);
+          if (!ordered) th.vCAP = Math.max(th.vCAP, w); // A7
+          if (c) fr.push([this.id(x.body), 0]);
+          else top[1]++;
+          continue;
+        }
+        case 'loop':
+        case 'inline':
+        case 'atomic':
+          fr.push([this.id(x.body), 0]);
+          continue;
+        case 'for':
+          fr.push([this.id(x.body), 0, I.typeValues(x.over)[0]]);
+          continue;
+        case 'either':
+          fr.push([this.id(x.branches[choose(x.branches.length)]), 0]);
+          continue;
+        default:
+          if (!this.armBasic(env, fr, x)) return null; // a failing await discards the path
+      }
+    }
+    if (ordered) {
+      // Every shared slot stored to gets one new current message, all with one timestamp.
+      const m = st.m!;
+      if (env.stored.size) {
+        const ts = this.maxTs(st) + 1;
+        for (const sl of [...env.stored].sort((a, b) => a - b)) {
+          m[sl][1].push([getAt(before, this.slots[sl].path) as number, m[sl][0]]);
+          m[sl][0] = ts;
+        }
+      }
+      const V = this.maxTs(st);
+      th.vrOld = th.vrNew = V;
+      for (const sl of new Set([...env.read, ...env.stored])) th.coh[sl] = Math.max(th.coh[sl], V);
+      if (env.stored.size) th.vwOld = V;
+      const locals = this.instances[k].def.locals;
+      for (const l of env.assigned) th.lv[l] = fillView(locals[l].type, V);
+    }
+    return this.finish(st, k, fr);
+  }
+
+  /**
+   * A basic statement under arm (assign, any, op, await, assert, skip), in a step or inside
+   * an atomic block. Advances the frames. Returns false when an await is false.
+   */
+  private armBasic(env: ArmEnv, fr: Frame[], s: I.Stmt): boolean {
+    const th = this.thread(env.st, env.k);
+    switch (s.kind) {
+      case 'assign': {
+        // The value first, then the target's indices, then the range check.
+        const [v, w] = this.aval(s.value, env);
+        this.awrite(env, s.target.type, this.apath(s.target, env), v, w, false);
+        break;
+      }
+      case 'any': {
+        const values = I.typeValues(s.over);
+        const v = values[env.choose(values.length)]; // any() results have view 0
+        this.awrite(env, s.target.type, this.apath(s.target, env), v, 0, false);
+        break;
+      }
+      case 'op':
+        this.armOp(env, s);
+        break;
+      case 'await': {
+        const [c, w] = this.scalar(s.cond, env);
+        if (!c) return false;
+        if (env.mode !== 'ordered') th.vCAP = Math.max(th.vCAP, w);
+        break;
+      }
+      case 'assert': {
+        const [c] = this.scalar(s.cond, env); // A8: no vCAP
+        if (!c) throw new Violation('assert', s.message);
+        break;
+      }
+      case 'skip':
+        break;
+      default:
+        throw new Error(`internal: not a basic statement: ${s.kind}`);
+    }
+    fr[fr.length - 1][1]++;
+    return true;
+  }
+
+  /** An op under arm: the location's indices, then the arguments, then the result target. */
+  private armOp(env: ArmEnv, s: Extract<I.Stmt, { kind: 'op' }>): void {
+    const { st, k } = env;
+    const th = this.thread(st, k);
+    const op = s.op;
+    if (op === 'smp_load_acquire') {
+      // In a step: an acquire load (A3 when the result is dropped). Inside atomic: result = x.
+      const pl = this.apath(s.location, env);
+      const [v, w] = this.readPlace(env, s.location.type, pl, env.mode === 'step');
+      if (s.result) this.awrite(env, s.result.type, this.apath(s.result, env), v, w, false); // A4
+      return;
+    }
+    if (op === 'WRITE_ONCE' || op === 'smp_store_release' || op === 'set_bit' || op === 'clear_bit') {
+      // Plain stores (A6); smp_store_release sets the release flag in a step.
+      if (s.result) throw new Error(`internal: ${op} with a result`);
+      const pl = this.apath(s.location, env);
+      const [v, w] = op === 'set_bit' ? [1, 0] : op === 'clear_bit' ? [0, 0] : this.scalar(s.args[0], env);
+      this.awrite(env, s.location.type, pl, v, w, op === 'smp_store_release' && env.mode === 'step');
+      return;
+    }
+    // Read-modify-writes.
+    const pl = this.apath(s.location, env);
+    const args = s.args.map((a) => this.scalar(a, env));
+    const vd = Math.max(0, ...args.map((a) => a[1])); // A10
+    const a = args.map((x) => x[0]);
+    const shared = pl.root === 'shared';
+    if (shared && env.mode === 'plain') throw new Error('internal: a shared RMW in an unordered block');
+    const slot = shared ? this.slotOf(pl.path) : -1;
+    const container: I.Value[] = pl.root === 'local' ? st.i[k][1] : st.g;
+    const old = getAt(container, pl.path) as number;
+    const oldView = pl.root === 'local' ? Math.max(getAt(th.lv, pl.path) as number, pl.va) : 0;
+    const nv = rmwValue(op, old, a);
+    const stored = !(op === 'cmpxchg' && old !== a[0]);
+    this.checkValue(s.location.type, nv);
+    let resultView: number;
+    if (env.mode === 'step') {
+      // Fully ordered (the buffer is empty): current message in, new current message out.
+      let ts = 0;
+      if (shared) {
+        const msgs = st.m![slot];
+        if (stored) {
+          ts = this.maxTs(st) + 1;
+          msgs[1].push([old, msgs[0]]);
+          msgs[0] = ts;
+        } else ts = msgs[0];
+      }
+      if (stored) setAt(container, pl.path, nv);
+      const V = Math.max(th.vrOld, th.vwOld, th.vrNew, th.vCAP, th.vRel, pl.va, vd, ts);
+      th.vrOld = th.vrNew = V;
+      if (shared) {
+        th.coh[slot] = V;
+        if (stored) th.vwOld = V;
+      }
+      if (pl.root === 'local' && stored) setAt(th.lv, pl.path, V); // A5
+      resultView = V;
+    } else {
+      // Inside an atomic block: act on the current values directly (A7).
+      if (shared) env.read.add(slot);
+      if (stored) {
+        setAt(container, pl.path, nv);
+        if (shared) env.stored.add(slot);
+        if (pl.root === 'local') {
+          if (env.mode === 'ordered') env.assigned.add(pl.path[0]);
+          else setAt(th.lv, pl.path, Math.max(oldView, pl.va, vd));
+        }
+      }
+      resultView = env.mode === 'ordered' ? 0 : Math.max(oldView, pl.va, vd);
+    }
+    if (s.result) this.awrite(env, s.result.type, this.apath(s.result, env), old, resultView, false); // A4
+  }
+
+  /** The place an lvalue-shaped expression rooted at a global or a local names, with the view of its indices. */
+  private apath(e: I.Expr, env: ArmEnv): Place {
+    switch (e.kind) {
+      case 'global':
+        return { root: this.model.globals[e.global].ghost ? 'ghost' : 'shared', path: [e.global], va: 0 };
+      case 'local':
+        return { root: 'local', path: [e.local], va: 0 };
+      case 'index': {
+        const b = this.apath(e.base, env);
+        const t = e.base.type as Extract<I.Type, { kind: 'array' }>;
+        const [iv, iw] = this.scalar(e.index, env);
+        return { root: b.root, path: [...b.path, this.indexPos(t.index, iv, 'array index')], va: Math.max(b.va, iw) };
+      }
+      case 'field': {
+        const b = this.apath(e.base, env);
+        return { root: b.root, path: [...b.path, e.field], va: b.va };
+      }
+      default:
+        throw new Error(`internal: not a place: ${e.kind}`);
+    }
+  }
+
+  private placeRooted(e: I.Expr): boolean {
+    if (e.kind === 'index' || e.kind === 'field') return this.placeRooted(e.base);
+    return e.kind === 'global' || e.kind === 'local';
+  }
+
+  /** Read a place: ghost (view 0), local (its view ⊔ the indices' view), shared (a load). */
+  private readPlace(env: ArmEnv, type: I.Type, pl: Place, acquire: boolean): [I.Value, View] {
+    const { st, k } = env;
+    switch (pl.root) {
+      case 'ghost':
+        return [clone(getAt(st.g, pl.path)), 0]; // A2
+      case 'local':
+        return [clone(getAt(st.i[k][1], pl.path)), raise(getAt(this.thread(st, k).lv, pl.path), pl.va)];
+      case 'shared':
+        if (env.mode === 'ordered') {
+          for (const sl of this.slotsUnder(pl.path)) env.read.add(sl);
+          return [clone(getAt(st.g, pl.path)), 0]; // the current message; the block rule sets the views
+        }
+        if (env.mode === 'plain') throw new Error('internal: a shared read in an unordered block');
+        if (!I.isScalar(type)) throw new Error('under arm a whole array or struct cannot be loaded in one step');
+        return this.load(env, this.slotOf(pl.path), pl.va, acquire);
+    }
+  }
+
+  /** The Load rule (and, with `acquire`, the smp_load_acquire rule) in a step. */
+  private load(env: ArmEnv, slot: number, va: number, acquire: boolean): [number, number] {
+    const { st, k } = env;
+    const th = this.thread(st, k);
+    let vpre = Math.max(va, th.vrNew);
+    if (acquire) vpre = Math.max(vpre, th.vRel);
+    const path = this.slots[slot].path;
+    const own = st.i[k][2].filter((e) => this.slotOf(e.path) === slot).at(-1);
+    let value: number;
+    let vpost: number;
+    if (own) {
+      // Forwarding from the newest own pending store to x.
+      value = own.value;
+      vpost = Math.max(vpre, own.view!);
+    } else {
+      const [cur, older] = st.m![slot];
+      const msgs: [number, number][] = [...older, [getAt(st.g, path) as number, cur]];
+      const limit = Math.max(vpre, th.coh[slot]);
+      let from = -1;
+      msgs.forEach(([, ts], i) => {
+        if (ts <= limit) from = i;
+      });
+      if (from < 0) throw new Error('internal: no readable message');
+      const cands = msgs.slice(from); // oldest first
+      const [v, ts] = cands[env.choose(cands.length)];
+      value = v;
+      vpost = Math.max(vpre, ts);
+    }
+    th.coh[slot] = Math.max(th.coh[slot], vpost);
+    th.vrOld = Math.max(th.vrOld, vpost);
+    th.vCAP = Math.max(th.vCAP, va);
+    if (acquire) th.vrNew = Math.max(th.vrNew, vpost);
+    return [value, vpost];
+  }
+
+  /** Store v (with view vd) to a place whose indices were evaluated; the range is checked here. */
+  private awrite(env: ArmEnv, type: I.Type, pl: Place, v: I.Value, vd: View, release: boolean): void {
+    const { st, k } = env;
+    this.checkValue(type, v);
+    switch (pl.root) {
+      case 'ghost':
+        setAt(st.g, pl.path, clone(v));
+        return;
+      case 'local': {
+        const th = this.thread(st, k);
+        setAt(st.i[k][1], pl.path, clone(v));
+        setAt(th.lv, pl.path, fillView(type, env.mode === 'ordered' ? 0 : vd)); // A1: vd only
+        if (env.mode === 'ordered') env.assigned.add(pl.path[0]);
+        return;
+      }
+      case 'shared': {
+        if (env.mode === 'ordered') {
+          setAt(st.g, pl.path, clone(v));
+          for (const sl of this.slotsUnder(pl.path)) env.stored.add(sl);
+          return;
+        }
+        if (env.mode === 'plain') throw new Error('internal: a shared store in an unordered block');
+        if (!I.isScalar(type)) throw new Error('under arm a whole array or struct cannot be stored in one step');
+        const th = this.thread(st, k);
+        const buf = st.i[k][2];
+        buf.push({ path: pl.path, value: v as number, view: Math.max(pl.va, vd as number), bar: false, rel: release });
+        if (buf.length > this.bufferSize) throw new Error('internal: store buffer overflow');
+        th.vCAP = Math.max(th.vCAP, pl.va);
+        return;
+      }
+    }
+  }
+
+  /** The value and view of an expression in a step or an atomic block under arm. */
+  private aval(e: I.Expr, env: ArmEnv): [I.Value, View] {
+    const { st, k } = env;
+    switch (e.kind) {
+      case 'lit':
+        return [e.value, 0];
+      case 'param': {
+        const p = this.instances[k].param;
+        if (p === null) throw new Error('internal: param of a single process');
+        return [p, 0];
+      }
+      case 'bound': {
+        const v = env.bound[e.slot];
+        if (v === undefined) throw new Error(`internal: bound slot ${e.slot} unset`);
+        return [v, 0];
+      }
+      case 'global':
+      case 'local':
+      case 'index':
+      case 'field': {
+        if (this.placeRooted(e)) return this.readPlace(env, e.type, this.apath(e, env), false);
+        // An element or field of another process's local: view 0 (A2).
+        if (e.kind !== 'index' && e.kind !== 'field') throw new Error('internal: not a place');
+        const [b] = this.aval(e.base, env);
+        if (e.kind === 'field') return [clone((b as I.Value[])[e.field]), 0];
+        const t = e.base.type as Extract<I.Type, { kind: 'array' }>;
+        const [iv] = this.scalar(e.index, env);
+        return [clone((b as I.Value[])[this.indexPos(t.index, iv, 'array index')]), 0];
+      }
+      case 'unary': {
+        const [a, w] = this.scalar(e.arg, env);
+        return [e.op === '!' ? (a ? 0 : 1) : fix0(-a), w];
+      }
+      case 'binary': {
+        const [l, lw] = this.scalar(e.left, env);
+        if (e.op === '&&' || e.op === '||' || e.op === '=>') {
+          const needRight = e.op === '||' ? !l : !!l;
+          if (!needRight) return [e.op === '||' ? 1 : e.op === '=>' ? 1 : 0, lw];
+          const [r, rw] = this.scalar(e.right, env);
+          return [r ? 1 : 0, Math.max(lw, rw)];
+        }
+        const [r, rw] = this.scalar(e.right, env);
+        return [binop(e.op, l, r), Math.max(lw, rw)];
+      }
+      case 'cond': {
+        const [t, tw] = this.scalar(e.test, env);
+        const [v, w] = this.scalar(t ? e.then : e.else, env);
+        return [v, Math.max(tw, w)];
+      }
+      case 'quant': {
+        const saved = env.bound[e.slot];
+        let acc = e.q === 'forall' ? 1 : 0;
+        let w = 0;
+        for (const v of I.typeValues(e.over)) {
+          env.bound[e.slot] = v;
+          const [b, bw] = this.scalar(e.body, env);
+          w = Math.max(w, bw);
+          if (e.q === 'forall' && !b) acc = 0;
+          else if (e.q === 'exists' && b) acc = 1;
+          else if (e.q === 'count' && b) acc++;
+          else if (e.q === 'sum') acc += b;
+        }
+        env.bound[e.slot] = saved;
+        return [acc, w];
+      }
+      case 'procLocal':
+        return [clone(st.i[this.armInstanceOf(e.process, e.instance, env)][1][e.local]), 0];
+      case 'procAt': {
+        const k2 = this.armInstanceOf(e.process, e.instance, env);
+        return [this.labelsAt(k2, st.i[k2][0])?.has(e.label) ? 1 : 0, 0];
+      }
+      case 'procDone':
+        return [st.i[this.armInstanceOf(e.process, e.instance, env)][0] === null ? 1 : 0, 0];
+    }
+  }
+
+  private scalar(e: I.Expr, env: ArmEnv): [number, number] {
+    const [v, w] = this.aval(e, env);
+    return [v as number, w as number];
+  }
+
+  private armInstanceOf(process: number, instance: I.Expr | null, env: ArmEnv): number {
+    const p = this.model.processes[process];
+    if (!p.param || instance === null) return this.instancesOf[process][0];
+    const [v] = this.scalar(instance, env);
+    return this.instancesOf[process][this.indexPos(p.param.type, v, `${p.name}[${v}]`)];
+  }
+
+  /**
+   * Commit steps, after every process step: per instance (terminated ones too), per pending
+   * store oldest first, every store that may reach memory now.
+   */
+  private commits(st: State): Outcome[] {
+    const out: Outcome[] = [];
+    st.i.forEach(([, , buf], k) => {
+      buf.forEach((_, j) => {
+        const e0 = buf[j];
+        const sl = this.slotOf(e0.path);
+        for (let i = 0; i < j; i++) if (this.slotOf(buf[i].path) === sl || buf[i].bar) return;
+        if (e0.rel && j > 0) return;
+        const st2 = clone(st);
+        const b2 = st2.i[k][2];
+        const th = this.thread(st2, k);
+        const e = b2[j];
+        const msgs = st2.m![sl];
+        const ts = this.maxTs(st2) + 1;
+        msgs[1].push([getAt(st2.g, e.path) as number, msgs[0]]);
+        msgs[0] = ts;
+        setAt(st2.g, e.path, e.value);
+        th.coh[sl] = ts;
+        th.vwOld = ts;
+        if (e.rel) th.vRel = ts;
+        b2.splice(j, 1);
+        if (e.bar && j > 0) b2[j - 1].bar = true;
+        this.armNormalForm(st2);
+        out.push({ kind: 'state', st: st2 });
+      });
+    });
+    return out;
+  }
+
+  /** The normal form, after every step (docs/memory-models.md, "Normal form"). */
+  private armNormalForm(st: State): void {
+    const m = st.m!;
+    const threads = st.i.map(([, , , th]) => th!);
+    m.forEach((msgs, sl) => {
+      const tss = [...msgs[1].map(([, ts]) => ts), msgs[0]]; // ascending
+      // (1) Drop the older messages older than every process's oldest readable message
+      // (its newest message with ts <= max(coh[x], vrNew)); A9: every instance.
+      let floor = Infinity;
+      for (const th of threads) {
+        const limit = Math.max(th.coh[sl], th.vrNew);
+        const readable = tss.filter((ts) => ts <= limit);
+        if (!readable.length) throw new Error('internal: a process can read no message');
+        floor = Math.min(floor, readable[readable.length - 1]);
+      }
+      let kept = msgs[1].filter(([, ts]) => ts >= floor);
+      // (2) At most K older messages; every coh[x] at least the oldest one kept.
+      if (kept.length > this.bufferSize) {
+        kept = kept.slice(kept.length - this.bufferSize);
+        for (const th of threads) th.coh[sl] = Math.max(th.coh[sl], kept[0][1]);
+      }
+      msgs[1] = kept;
+    });
+    // (3) Dense timestamps: v becomes the number of distinct non-zero timestamps <= v.
+    const all = [...new Set(m.flatMap(([cur, older]) => [cur, ...older.map(([, ts]) => ts)]))].filter((t) => t !== 0);
+    const f = (v: number): number => all.filter((t) => t <= v).length;
+    for (const msgs of m) {
+      msgs[0] = f(msgs[0]);
+      for (const o of msgs[1]) o[1] = f(o[1]);
+    }
+    st.i.forEach(([, , buf, th]) => {
+      for (const e of buf) e.view = f(e.view!);
+      const t = th!;
+      t.coh = t.coh.map(f);
+      t.vrOld = f(t.vrOld);
+      t.vwOld = f(t.vwOld);
+      t.vrNew = f(t.vrNew);
+      t.vCAP = f(t.vCAP);
+      t.vRel = f(t.vRel);
+      t.lv = t.lv.map((v) => mapView(v, f));
+    });
+  }
+
   successors(st: State): Outcome[] {
     const out: Outcome[] = [];
     st.i.forEach(([pos], k) => {
       if (pos !== null) out.push(...this.stepsAt(st, k, pos, new Set()));
     });
+    if (this.arm) {
+      out.push(...this.commits(st));
+      return out;
+    }
     // Under tso: drains after all process steps, in instance order (terminated instances too).
     st.i.forEach(([, , buf], k) => {
       if (!buf.length) return;
@@ -887,7 +1829,7 @@ class Naive {
   }
 
   initial(): State {
-    return {
+    const st: State = {
       g: clone(this.model.globals.map((g) => g.init)),
       i: this.instances.map((inst, k) => [
         this.normalise(k, [[inst.bodyList, 0]]),
@@ -895,12 +1837,21 @@ class Naive {
         [],
       ]),
     };
+    if (this.arm) {
+      // Every timestamp and view 0, no older messages, no pending stores.
+      st.m = this.slots.map((): Msgs => [0, []]);
+      st.i.forEach((x, k) => {
+        const locals = this.instances[k].def.locals;
+        x[3] = { coh: this.slots.map(() => 0), vrOld: 0, vwOld: 0, vrNew: 0, vCAP: 0, vRel: 0, lv: locals.map((l) => fillView(l.type, 0)) };
+      });
+    }
+    return st;
   }
 
   explore(opts: NaiveOptions): NaiveResult {
     const checkDeadlock = opts.deadlock !== false;
     const maxStates = opts.maxStates ?? 2_000_000;
-    const key = (st: State): string => JSON.stringify([st.g, st.i]);
+    const key = (st: State): string => JSON.stringify(this.arm ? [st.g, st.m, st.i] : [st.g, st.i]);
     const init = this.initial();
     const seen = new Set<string>([key(init)]);
     const bad0 = this.brokenInvariant(init);
@@ -944,4 +1895,26 @@ interface Env {
   bound: number[];
   /** Stores go to memory even under tso (atomic blocks, RMW ops: the buffer is empty there). */
   direct: boolean;
+}
+
+type Choose = (n: number) => number;
+type Root = 'shared' | 'ghost' | 'local';
+/** A place: its root, its path (global or local index, element positions...), the view of its indices. */
+interface Place {
+  root: Root;
+  path: number[];
+  va: number;
+}
+
+interface ArmEnv {
+  st: State;
+  k: number;
+  bound: number[];
+  /** 'step': a process step; 'ordered'/'plain': inside an atomic block that does / does not mention a shared location. */
+  mode: 'step' | 'ordered' | 'plain';
+  choose: Choose;
+  /** Inside an ordered block: the shared slots read and stored, the locals assigned. */
+  read: Set<number>;
+  stored: Set<number>;
+  assigned: Set<number>;
 }
