@@ -17,7 +17,7 @@ function system(
   file: string,
   consts: Record<string, string | number | boolean> = {},
   read?: (p: string) => string,
-  memory: { memory: 'sc' | 'tso'; storeBuffer?: number } = { memory: 'sc' },
+  memory: { memory: 'sc' | 'tso' | 'arm'; storeBuffer?: number } = { memory: 'sc' },
 ): TransitionSystem {
   const r = checkFile(file, consts, read);
   if (!r.model) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));

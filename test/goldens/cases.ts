@@ -40,7 +40,7 @@ async function counterexample(
   format: 'table' | 'text',
   deadlock = true,
   invariants?: string[],
-  memory: { memory: 'sc' | 'tso'; storeBuffer?: number } = { memory: 'sc' },
+  memory: { memory: 'sc' | 'tso' | 'arm'; storeBuffer?: number } = { memory: 'sc' },
 ): Promise<string> {
   const prev = process.cwd();
   process.chdir(ROOT);
