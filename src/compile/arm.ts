@@ -131,6 +131,7 @@ function $wmb(a, b, i) { const I = $IN[i], c = a[b + I[0]]; if (c > 0) a[b + I[1
 function $rmb(a, b, i) { const V = $IN[i][3]; a[b + V + ${VR_NEW}] = $mx(a[b + V + ${VR_NEW}], a[b + V + ${VR_OLD}]); }
 function $mb(a, b, i) { const V = $IN[i][3]; a[b + V + ${VR_NEW}] = $mx(a[b + V + ${VR_NEW}], $mx(a[b + V + ${VR_OLD}], a[b + V + ${VW_OLD}])); }
 function $isb(a, b, i) { const V = $IN[i][3]; a[b + V + ${VR_NEW}] = $mx(a[b + V + ${VR_NEW}], a[b + V + ${V_CAP}]); }
+function $gsync(a, b, i) { const V = $IN[i][3]; a[b + V + ${VR_NEW}] = $mx(a[b + V + ${VR_NEW}], $maxTs(a, b)); }
 function $cap(a, b, i) { const V = $IN[i][3]; a[b + V + ${V_CAP}] = $mx(a[b + V + ${V_CAP}], $w); }
 // A fully ordered read-modify-write of slot: old is the current value; store says whether
 // nv is written. Returns V, the view of the result.

@@ -159,8 +159,8 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     });
   }
 
-  /** Whether statements mention a shared (not ghost) location anywhere. */
-  function mentionsShared(stmts: I.Stmt[]): boolean {
+  /** Whether statements or expressions mention a shared (ghost: false) or ghost location. */
+  function mentions(stmts: unknown, ghost = false): boolean {
     let found = false;
     const walk = (x: unknown): void => {
       if (found || !x || typeof x !== 'object') return;
@@ -169,7 +169,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
         return;
       }
       const node = x as { kind?: unknown; global?: unknown };
-      if (node.kind === 'global' && typeof node.global === 'number' && !model.globals[node.global].ghost) {
+      if (node.kind === 'global' && typeof node.global === 'number' && model.globals[node.global].ghost === ghost) {
         found = true;
         return;
       }
@@ -187,10 +187,12 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     const inst = layout.instances[ii];
     const sb = inst.storeBuffer!;
     let mode: 'step' | 'atomic' | 'local' = 'step';
-    if (e.kind === 'atomic') mode = mentionsShared(e.stmt.body) ? 'atomic' : 'local';
+    if (e.kind === 'atomic') mode = mentions(e.stmt.body) ? 'atomic' : 'local';
     const ctx = ctxFor(ii, e.env, 'ob', 'o', false, mode);
     checkArmShapes(e.stmt, mode);
-    const commitTo = (next: number, act: number) => `$nm(ob, o); ob[o + ${pcSlot}] = ${next}; eb[n++] = ${act};`;
+    // A step that reads or writes a ghost location observes all of memory afterwards.
+    const sync = mentions(e.kind === 'cond' ? e.stmt.cond : e.kind === 'atomic' ? e.stmt.body : e.stmt, true) ? `$gsync(ob, o, ${ii}); ` : '';
+    const commitTo = (next: number, act: number) => `${sync}$nm(ob, o); ob[o + ${pcSlot}] = ${next}; eb[n++] = ${act};`;
     let guard = '';
     let run: string;
     let first: number;
