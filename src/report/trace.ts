@@ -51,7 +51,9 @@ function bufferContents(system: TransitionSystem, state: Int32Array, instance: n
     const loc = state[sb.firstEntry + sb.entrySize * k];
     const val = state[sb.firstEntry + sb.entrySize * k + 1];
     const target = system.layout.slotNames[loc];
-    items.push(`${target.name}=${target.type ? I.showValue(target.type, val) : val}`);
+    // Under arm: "(rel)" marks a release store, "|" a barrier (smp_wmb) after the store.
+    const flags = sb.entrySize === 4 ? state[sb.firstEntry + sb.entrySize * k + 3] : 0;
+    items.push(`${target.name}=${target.type ? I.showValue(target.type, val) : val}${flags & 2 ? ' (rel)' : ''}${flags & 1 ? ' |' : ''}`);
   }
   return items.join(' ');
 }

@@ -126,11 +126,14 @@ describe('engine agrees with the naive explorer under arm', () => {
     return true;
   }
 
-  for (const [file, consts] of EXAMPLES) {
+  // The examples whose arm state space stays small (philosophers and token-pool with more
+  // processes run to millions of states there, too many for the naive explorer).
+  const SMALL: [string, ConstOverrides][] = EXAMPLES.filter(([f, c]) => !(f === 'philosophers.mmu' && c.ORDER === undefined) && !(f === 'token-pool.mmu' && c.P === 3));
+  for (const [file, consts] of SMALL) {
     it(`${file} ${JSON.stringify(consts)}`, async () => {
       const r = checkFile(join(ROOT, 'models/examples', file), consts);
       expect(await compareArm(r.model!, 2, true, `${file} arm`)).toBe(true);
-    });
+    }, 60_000);
   }
 
   // The protocol models whose default configuration stays small under arm (the others run
