@@ -145,6 +145,16 @@ function $rmw(a, b, i, slot, store, nv, va, vd) {
   if (store) a[b + V + ${VW_OLD}] = v;
   return v;
 }
+// A fully ordered RMW of a local or ghost location: returns V.
+function $rmwLocal(a, b, i, va, vd) {
+  const V = $IN[i][3];
+  let v = $mx($mx(a[b + V + ${VR_OLD}], a[b + V + ${VW_OLD}]), $mx(a[b + V + ${VR_NEW}], a[b + V + ${V_CAP}]));
+  v = $mx($mx(v, a[b + V + ${V_REL}]), $mx(va, vd));
+  a[b + V + ${VR_OLD}] = v; a[b + V + ${VR_NEW}] = v;
+  return v;
+}
+// A read of a ghost location or of another process's local: view 0, whatever the index.
+function $gr(a, b, at) { $w = $ws.pop(); return a[b + at]; }
 // Atomic blocks that mention a shared location: reads and stores are marked as they run.
 function $rd(a, b, slot) { $mk.rd.push(slot); return a[b + slot]; }
 function $aw(slot) { $mk.st.push(slot); }

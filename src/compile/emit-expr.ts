@@ -88,6 +88,9 @@ export function emitExpr(e: I.Expr, ctx: ExprContext): string {
           return `$rd(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)})`;
         }
         if (rootOf(e).kind === 'local') return `$lr(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)}, ${ctx.arm.delta})`;
+        const addr = emitAddress(e, ctx);
+        if (/^\d+$/.test(addr)) return `${ctx.arr}[${ctx.base} + ${addr}]`;
+        return `$gr(${ctx.arr}, ${ctx.base}, ($enter(), ${addr}))`;
       }
       return `${ctx.arr}[${ctx.base} + ${emitAddress(e, ctx)}]`;
     case 'unary':

@@ -242,24 +242,38 @@ function emitArmOp(s: Extract<I.Stmt, { kind: 'op' }>, ctx: ExprContext): string
   const t = s.location.type;
   const shared = sharedRoot(s.location, ctx.model);
   const result = (value: string, view: string) => (s.result ? emitStore(s.result, value, ctx, view) : '');
+  const local = rootOf(s.location).kind === 'local';
+  if (s.op === 'set_bit' || s.op === 'clear_bit') return emitStore(s.location, s.op === 'set_bit' ? '1' : '0', ctx);
   if (arm.mode === 'step' && shared) {
     switch (s.op) {
       case 'smp_load_acquire':
         return `{ $w = 0; const $r = $ld(${A}, ${B}, ${arm.instance}, ($enter(), ${emitAddress(s.location, ctx)}), 1); const $rv = $w; ${result('$r', '$rv')} }`;
       case 'smp_store_release':
         return emitStore(s.location, emitExpr(s.args[0], ctx), ctx, undefined, true);
-      case 'set_bit':
-      case 'clear_bit':
-        return emitStore(s.location, s.op === 'set_bit' ? '1' : '0', ctx);
     }
   }
-  if (!shared || arm.mode !== 'step') {
-    // Ghost locations, and every operation inside an atomic block: at once.
-    const read = shared ? `$rd(${A}, ${B}, a)` : `${A}[${B} + a]`;
-    const mark = shared ? ' $aw(a);' : '';
+  if (arm.mode === 'step' && s.op !== 'smp_load_acquire' && s.op !== 'smp_store_release' && !shared) {
+    // A read-modify-write of a local or ghost location in a step: fully ordered like any
+    // RMW, but memory is untouched (no timestamp, vwOld and coh unchanged).
     const nv = newValue(s, t, ctx);
-    const store = nv === null ? '' : `${A}[${B} + a] = ${nv};${mark}`;
-    return `{ $w = 0; const a = ${emitAddress(s.location, ctx)}; const old = ${read}; ${argConsts(s, ctx)} ${store} ${result('old', '0')} }`;
+    const cmp = s.op === 'cmpxchg' ? 'old === +x0' : '1';
+    const view = local ? ` ${A}[${B} + a + ${arm.delta}] = $V;` : '';
+    return `{ $w = 0; const a = ${emitAddress(s.location, ctx)}; const $va = $w; $w = 0; ${argConsts(s, ctx)} const $vd = $w; const old = ${A}[${B} + a]; if (${cmp}) { ${A}[${B} + a] = ${nv}; } const $V = $rmwLocal(${A}, ${B}, ${arm.instance}, $va, $vd);${view} ${result('old', '$V')} }`;
+  }
+  if (!shared || arm.mode !== 'step') {
+    // Inside an atomic block, and acquire/release of a local or ghost location: at once. The
+    // value read and the value stored carry the views of the indices, the old value and the
+    // arguments (an ordered block overrides them at its end).
+    const read = shared ? `$rd(${A}, ${B}, a)` : local ? `$lr(${A}, ${B}, a, ${arm.delta})` : `${A}[${B} + a]`;
+    const nv = newValue(s, t, ctx);
+    let store = '';
+    if (nv !== null) {
+      store = `${A}[${B} + a] = ${nv};`;
+      if (shared) store += ' $aw(a);';
+      if (local) store += ` ${A}[${B} + a + ${arm.delta}] = $w;${arm.mode === 'atomic' ? ' $al(a);' : ''}`;
+      if (s.op === 'cmpxchg') store = `if (old === +x0) { ${store} }`; // a failed cmpxchg stores nothing
+    }
+    return `{ $w = 0; const a = ${emitAddress(s.location, ctx)}; const old = ${read}; ${argConsts(s, ctx)} const $ov = $w; ${store} ${result('old', '$ov')} }`;
   }
   const nv = newValue(s, t, ctx);
   const cmp = s.op === 'cmpxchg' ? 'old === +x0' : '1';

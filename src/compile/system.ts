@@ -228,10 +228,13 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
             code = emitStmt(st, ctx, atomicFrame('X'));
         }
         if (st.kind === 'fence' && (st.fence === 'smp_mb' || st.fence === 'dsb')) guard = `s[so + ${sb.countSlot}] === 0`;
-        if (st.kind === 'op' && sharedRoot(st.location, model)) {
-          if (st.op === 'smp_load_acquire') guard = `$noRelease(s, so, ${ii})`;
-          else if (st.op === 'smp_store_release' || st.op === 'set_bit' || st.op === 'clear_bit') guard = `s[so + ${sb.countSlot}] < ${sb.size}`;
-          else guard = `s[so + ${sb.countSlot}] === 0`;
+        if (st.kind === 'op') {
+          const shared = sharedRoot(st.location, model);
+          const room = `s[so + ${sb.countSlot}] < ${sb.size}`;
+          const resultShared = st.result !== null && sharedRoot(st.result, model);
+          if (st.op === 'smp_load_acquire') guard = `$noRelease(s, so, ${ii})${resultShared ? ` && ${room}` : ''}`;
+          else if (st.op === 'smp_store_release' || st.op === 'set_bit' || st.op === 'clear_bit') guard = shared ? room : '';
+          else guard = `s[so + ${sb.countSlot}] === 0`; // every RMW, whatever its location
         }
         if ((st.kind === 'assign' || st.kind === 'any') && sharedRoot(st.target, model)) guard = `s[so + ${sb.countSlot}] < ${sb.size}`;
         run = `${code} ok = 1; ${commitTo(e.next, first)}`;
@@ -247,8 +250,6 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
   function checkArmShapes(s: I.Stmt, mode: 'step' | 'atomic' | 'local'): void {
     if (s.kind === 'assign' && !I.isScalar(s.target.type) && (sharedRoot(s.target, model) || sharedRoot(s.value, model)))
       diagnostics.push(diag('arm', 'under --memory arm, a whole array or struct of a shared location cannot be loaded or stored in one step: copy it element by element', s.span));
-    if (s.kind === 'op' && s.result && sharedRoot(s.result, model) && mode === 'step')
-      diagnostics.push(diag('arm', `under --memory arm, the result of ${s.op} cannot go to a shared location: use a local`, s.span));
     for (const v of Object.values(s)) {
       if (!Array.isArray(v)) continue;
       for (const x of v) {
