@@ -276,6 +276,7 @@ class Naive {
   readonly slots: { path: number[]; type: I.ScalarType }[] = [];
   readonly slotIndex = new Map<string, number>();
   private readonly orderedCache = new Map<I.Stmt, boolean>();
+  private readonly ghostCache = new Map<I.Stmt, boolean>();
 
   constructor(
     readonly model: I.CheckedModel,
@@ -992,8 +993,12 @@ class Naive {
   // messages oldest first, `any` values ascending, atomic paths depth-first).
   //
   // Choices where the doc is not explicit (each repeated where it is implemented):
-  //  A1 A local's view after `l = e` (or `l[i] = e`) is the view of the stored value only
-  //     (vd), not the view of its target's indices.
+  //  (The doc now says it: a store to a local gives it vd, and for an element of a local
+  //  array vd ⊔ va; conditions raise vCAP only in if/while/await steps, never inside atomic
+  //  blocks; barriers inside atomic blocks are ignored; a step whose statement mentions a
+  //  ghost location ends with vrNew ⊔= the largest timestamp, before the normal form.)
+  //  A1 A store to a local place gives every scalar it writes the view vd ⊔ va (va the view
+  //     of all the indices on the way, struct fields of array elements included).
   //  A2 Reads of ghost locations, of other processes' locals (p.v, p[i].v) and their elements
   //     have view 0 even when the index has a view: only local arrays add the index's view.
   //  A3 `smp_load_acquire(x);` with its value dropped is a step under arm (an acquire load
@@ -1005,17 +1010,20 @@ class Naive {
   //     for an empty buffer; V without a timestamp term; vrOld = vrNew = V; a local location
   //     and the result get view V), but does not change vwOld or any coh (not memory).
   //  A6 set_bit/clear_bit are plain stores (the doc lists them under Store): vd = 0.
-  //  A7 Inside an atomic block fences do nothing and no statement updates a view except as
-  //     follows. An ordered block (one that mentions a shared location anywhere in its text,
-  //     folded-away branches and nested blocks included) changes views only by the block
-  //     rule at its end ("every local it assigned": every scalar of a local assigned anywhere
-  //     on the path taken gets view V; "read": every shared slot read on the path, index
-  //     reads included; "stored": every shared slot stored to on the path, even with its old
-  //     value; a failed cmpxchg reads but does not store; vwOld = V when a shared slot was
-  //     stored). In an unordered block expressions carry views as in steps, locals assigned
-  //     get their value's view, and if/while/await conditions raise vCAP (the Conditions
-  //     rule is not limited to steps); an op's result and new value carry the largest view
-  //     of the old value, the location's indices and the arguments.
+  //  A7 Inside an atomic block fences do nothing and conditions do not raise vCAP. An
+  //     ordered block (one that mentions a shared location anywhere in its text, folded-away
+  //     branches and nested blocks included) changes views only by the block rule at its end
+  //     ("every local it assigned": every scalar of a local assigned anywhere on the path
+  //     taken gets view V; "read": every shared slot read on the path, index reads included;
+  //     "stored": every shared slot stored to on the path, even with its old value; a failed
+  //     cmpxchg reads but does not store; vwOld = V when a shared slot was stored). In an
+  //     unordered block expressions carry views as in steps and locals assigned get vd ⊔ va;
+  //     an op's result and new value carry the largest view of the old value, the location's
+  //     indices and the arguments.
+  //  A16 Ghost synchronisation: "mentions" is textual, like A7 (for an atomic block its whole
+  //     body; for if/while only the condition; for any other step the whole statement:
+  //     target, value, location, arguments, result; never a fence), and "the largest
+  //     timestamp in memory" is taken after the step's own new messages (RMW, atomic block).
   //  A8 `assert` conditions do not raise vCAP (the Conditions rule lists if, while, await).
   //  A9 Normal form (1) takes the minimum over every process instance, terminated ones
   //     included (the doc defines "may still read" by the formula, from coh and vrNew only).
@@ -1088,65 +1096,79 @@ class Naive {
     }
   }
 
-  /** Whether a statement list mentions a shared (non-ghost) global anywhere (cached per block). */
+  /** Whether an atomic block mentions a shared (non-ghost) global anywhere in its body. */
   private orderedBlock(s: Extract<I.Stmt, { kind: 'atomic' }>): boolean {
-    let r = this.orderedCache.get(s);
+    return this.mentions(s, false);
+  }
+
+  /**
+   * Whether a step's statement mentions a ghost (ghost = true) or shared (false) global:
+   * for if/while the condition, for an atomic block its body, otherwise the statement.
+   */
+  private mentions(s: I.Stmt, ghost: boolean): boolean {
+    const cache = ghost ? this.ghostCache : this.orderedCache;
+    let r = cache.get(s);
     if (r === undefined) {
-      r = this.stmtsMentionShared(s.body);
-      this.orderedCache.set(s, r);
+      if (s.kind === 'if' || s.kind === 'while') r = this.exprMentions(s.cond, ghost);
+      else if (s.kind === 'atomic') r = this.stmtsMention(s.body, ghost);
+      else r = this.stmtsMention([s], ghost);
+      cache.set(s, r);
     }
     return r;
   }
 
-  private exprMentionsShared(e: I.Expr | null): boolean {
+  private exprMentions(e: I.Expr | null, ghost: boolean): boolean {
     if (!e) return false;
+    const sub = (x: I.Expr | null): boolean => this.exprMentions(x, ghost);
     switch (e.kind) {
       case 'global':
-        return !this.model.globals[e.global].ghost;
+        return this.model.globals[e.global].ghost === ghost;
       case 'index':
-        return this.exprMentionsShared(e.base) || this.exprMentionsShared(e.index);
+        return sub(e.base) || sub(e.index);
       case 'field':
-        return this.exprMentionsShared(e.base);
+        return sub(e.base);
       case 'unary':
-        return this.exprMentionsShared(e.arg);
+        return sub(e.arg);
       case 'binary':
-        return this.exprMentionsShared(e.left) || this.exprMentionsShared(e.right);
+        return sub(e.left) || sub(e.right);
       case 'cond':
-        return this.exprMentionsShared(e.test) || this.exprMentionsShared(e.then) || this.exprMentionsShared(e.else);
+        return sub(e.test) || sub(e.then) || sub(e.else);
       case 'quant':
-        return this.exprMentionsShared(e.body);
+        return sub(e.body);
       case 'procLocal':
       case 'procAt':
       case 'procDone':
-        return this.exprMentionsShared(e.instance);
+        return sub(e.instance);
       default:
         return false;
     }
   }
 
-  private stmtsMentionShared(stmts: I.Stmt[]): boolean {
+  private stmtsMention(stmts: I.Stmt[], ghost: boolean): boolean {
+    const sub = (x: I.Expr | null): boolean => this.exprMentions(x, ghost);
+    const list = (l: I.Stmt[]): boolean => this.stmtsMention(l, ghost);
     return stmts.some((s) => {
       switch (s.kind) {
         case 'assign':
-          return this.exprMentionsShared(s.target) || this.exprMentionsShared(s.value);
+          return sub(s.target) || sub(s.value);
         case 'any':
-          return this.exprMentionsShared(s.target);
+          return sub(s.target);
         case 'op':
-          return this.exprMentionsShared(s.location) || s.args.some((a) => this.exprMentionsShared(a)) || this.exprMentionsShared(s.result);
+          return sub(s.location) || s.args.some((a) => sub(a)) || sub(s.result);
         case 'await':
         case 'assert':
-          return this.exprMentionsShared(s.cond);
+          return sub(s.cond);
         case 'if':
-          return this.exprMentionsShared(s.cond) || this.stmtsMentionShared(s.then) || this.stmtsMentionShared(s.else);
+          return sub(s.cond) || list(s.then) || list(s.else);
         case 'while':
-          return this.exprMentionsShared(s.cond) || this.stmtsMentionShared(s.body);
+          return sub(s.cond) || list(s.body);
         case 'loop':
         case 'for':
         case 'inline':
         case 'atomic':
-          return this.stmtsMentionShared(s.body);
+          return list(s.body);
         case 'either':
-          return s.branches.some((b) => this.stmtsMentionShared(b));
+          return s.branches.some((b) => list(b));
         default:
           return false;
       }
@@ -1274,19 +1296,23 @@ class Naive {
     const fr = clone(fr0);
     const env = this.armEnv(st, k, fr, 'step', choose);
     const th = this.thread(st, k);
+    const end = (): Outcome => {
+      if (this.mentions(s, true)) this.ghostSync(st, k);
+      return this.finish(st, k, fr);
+    };
     switch (s.kind) {
       case 'if': {
         const [c, w] = this.scalar(s.cond, env);
         th.vCAP = Math.max(th.vCAP, w);
         fr.push([this.id(c ? s.then : s.else), 0]);
-        return this.finish(st, k, fr);
+        return end();
       }
       case 'while': {
         const [c, w] = this.scalar(s.cond, env);
         th.vCAP = Math.max(th.vCAP, w);
         if (c) fr.push([this.id(s.body), 0]);
         else fr[fr.length - 1][1]++;
-        return this.finish(st, k, fr);
+        return end();
       }
       case 'atomic':
         return this.armAtomic(st, k, fr, s, choose);
@@ -1313,7 +1339,7 @@ class Naive {
       }
       default:
         if (!this.armBasic(env, fr, s)) return null;
-        return this.finish(st, k, fr);
+        return end();
     }
   }
 
@@ -1348,14 +1374,12 @@ class Naive {
           this.jump(fr, x);
           continue;
         case 'if': {
-          const [c, w] = this.scalar(x.cond, env);
-          if (!ordered) th.vCAP = Math.max(th.vCAP, w); // A7
+          const [c] = this.scalar(x.cond, env); // no vCAP inside atomic (A7)
           fr.push([this.id(c ? x.then : x.else), 0]);
           continue;
         }
         case 'while': {
-          const [c, w] = this.scalar(x.cond, env);
-          if (!ordered) th.vCAP = Math.max(th.vCAP, w); // A7
+          const [c] = this.scalar(x.cond, env);
           if (c) fr.push([this.id(x.body), 0]);
           else top[1]++;
           continue;
@@ -1392,7 +1416,14 @@ class Naive {
       const locals = this.instances[k].def.locals;
       for (const l of env.assigned) th.lv[l] = fillView(locals[l].type, V);
     }
+    if (this.mentions(s, true)) this.ghostSync(st, k);
     return this.finish(st, k, fr);
+  }
+
+  /** Ghost synchronisation (A16): the step observes all of memory when it ends. */
+  private ghostSync(st: State, k: number): void {
+    const th = this.thread(st, k);
+    th.vrNew = Math.max(th.vrNew, this.maxTs(st));
   }
 
   /**
@@ -1420,7 +1451,7 @@ class Naive {
       case 'await': {
         const [c, w] = this.scalar(s.cond, env);
         if (!c) return false;
-        if (env.mode !== 'ordered') th.vCAP = Math.max(th.vCAP, w);
+        if (env.mode === 'step') th.vCAP = Math.max(th.vCAP, w); // await steps only (A7)
         break;
       }
       case 'assert': {
@@ -1600,7 +1631,7 @@ class Naive {
       case 'local': {
         const th = this.thread(st, k);
         setAt(st.i[k][1], pl.path, clone(v));
-        setAt(th.lv, pl.path, fillView(type, env.mode === 'ordered' ? 0 : vd)); // A1: vd only
+        setAt(th.lv, pl.path, fillView(type, env.mode === 'ordered' ? 0 : raise(vd, pl.va))); // A1: vd ⊔ va
         if (env.mode === 'ordered') env.assigned.add(pl.path[0]);
         return;
       }
@@ -1856,13 +1887,20 @@ class Naive {
     const seen = new Set<string>([key(init)]);
     const bad0 = this.brokenInvariant(init);
     if (bad0) return { states: 1, maxDepth: 0, verdict: 'violation', violation: { kind: bad0.vk, property: bad0.property, depth: 0 } };
-    let level = [init];
+    // The frontier is kept as the states' keys (far smaller than the objects) and each state
+    // is rebuilt from its key when it is expanded.
+    const unkey = (kk: string): State => {
+      const x = JSON.parse(kk) as unknown[];
+      return this.arm ? { g: x[0] as I.Value[], m: x[1] as Msgs[], i: x[2] as State['i'] } : { g: x[0] as I.Value[], i: x[1] as State['i'] };
+    };
+    let level = [key(init)];
     let depth = 0;
     for (;;) {
-      const next: State[] = [];
+      const next: string[] = [];
       let deadlock: NaiveViolation | null = null;
       let found: NaiveViolation | null = null;
-      for (const st of level) {
+      for (const stKey of level) {
+        const st = unkey(stKey);
         const outs = this.successors(st);
         if (outs.length === 0 && checkDeadlock && !deadlock && this.deadlocked(st))
           deadlock = { kind: 'deadlock', property: 'deadlock', depth };
@@ -1877,7 +1915,7 @@ class Naive {
           if (seen.size > maxStates) throw new Error(`more than ${maxStates} states`);
           const bad = this.brokenInvariant(o.st);
           if (bad) found ??= { kind: bad.vk, property: bad.property, depth: depth + 1 };
-          next.push(o.st);
+          next.push(kk);
         }
       }
       const v = deadlock ?? found;
