@@ -165,10 +165,9 @@ function $aend(a, b, s, so, i) {
   const I = $IN[i], H = I[2], V = I[3], D = I[4];
   const T = $maxTs(a, b);
   const stored = $mk.st.length > 0;
-  const done = new Set();
-  for (const slot of $mk.st) {
-    if (done.has(slot)) continue;
-    done.add(slot);
+  for (let k = 0; k < $mk.st.length; k++) {
+    const slot = $mk.st[k];
+    if ($mk.st.indexOf(slot) < k) continue; // stored twice: one new message
     const li = $LI[slot], m = b + $MEM + li * $MS, n = a[m + 1];
     a[m + 2 + 2 * n] = s[so + slot]; a[m + 3 + 2 * n] = a[m]; a[m + 1] = n + 1;
     a[m] = T + 1;

@@ -7,7 +7,7 @@ import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 import { lineCol, type Span } from '../parse/source.ts';
 import { buildAutomaton, type Automaton, type Edge } from './automaton.ts';
 import { armRuntime } from './arm.ts';
-import { bounds, emitExpr, rootOf, sharedRoot, type ExprContext, type Tables } from './emit-expr.ts';
+import { bounds, emitExpr, sharedRoot, type ExprContext, type Tables } from './emit-expr.ts';
 import { atomicFrame, emitStmt, emitStore, forks } from './emit-step.ts';
 import { buildLayout, flattenValue, type StateLayout } from './layout.ts';
 import { emitPacking, planPacking, slotRange, type Packing } from './packing.ts';
@@ -189,7 +189,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     let mode: 'step' | 'atomic' | 'local' = 'step';
     if (e.kind === 'atomic') mode = mentions(e.stmt.body) ? 'atomic' : 'local';
     const ctx = ctxFor(ii, e.env, 'ob', 'o', false, mode);
-    checkArmShapes(e.stmt, mode);
+    checkArmShapes(e.stmt);
     // A step that reads or writes a ghost location observes all of memory afterwards.
     const sync = mentions(e.kind === 'cond' ? e.stmt.cond : e.kind === 'atomic' ? e.stmt.body : e.stmt, true) ? `$gsync(ob, o, ${ii}); ` : '';
     const commitTo = (next: number, act: number) => `${sync}$nm(ob, o); ob[o + ${pcSlot}] = ${next}; eb[n++] = ${act};`;
@@ -246,15 +246,15 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
     return guard ? `if (${guard}) { ${code} }` : `{ ${code} }`;
   }
 
-  /** What arm cannot run: whole shared aggregates, and an RMW's result going to a shared location. */
-  function checkArmShapes(s: I.Stmt, mode: 'step' | 'atomic' | 'local'): void {
+  /** What arm cannot run: a whole shared array or struct loaded or stored in one step. */
+  function checkArmShapes(s: I.Stmt): void {
     if (s.kind === 'assign' && !I.isScalar(s.target.type) && (sharedRoot(s.target, model) || sharedRoot(s.value, model)))
       diagnostics.push(diag('arm', 'under --memory arm, a whole array or struct of a shared location cannot be loaded or stored in one step: copy it element by element', s.span));
     for (const v of Object.values(s)) {
       if (!Array.isArray(v)) continue;
       for (const x of v) {
-        if (Array.isArray(x)) x.forEach((y: I.Stmt) => checkArmShapes(y, mode));
-        else if (x && typeof x === 'object' && 'kind' in x && STMT_KINDS.has((x as { kind: string }).kind) && !('type' in x)) checkArmShapes(x as I.Stmt, mode);
+        if (Array.isArray(x)) x.forEach((y: I.Stmt) => checkArmShapes(y));
+        else if (x && typeof x === 'object' && 'kind' in x && STMT_KINDS.has((x as { kind: string }).kind) && !('type' in x)) checkArmShapes(x as I.Stmt);
       }
     }
   }

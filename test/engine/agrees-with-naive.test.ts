@@ -41,6 +41,16 @@ async function compare(model: CheckedModel, deadlock: boolean, label: string) {
   }
 }
 
+/** What two explorations must share: the verdict, the violation's kind and depth, and for a pass the counts. */
+function signature(label: string, r: { verdict: string; violation: { kind: string; depth: number } | null; states: number; maxDepth: number }) {
+  return {
+    label,
+    verdict: r.verdict,
+    violation: r.violation && { kind: r.violation.kind, depth: r.violation.depth },
+    ...(r.verdict === 'pass' ? { states: r.states, maxDepth: r.maxDepth } : {}),
+  };
+}
+
 const EXAMPLES: [string, ConstOverrides][] = [
   ['bbm-leaf-mini.mmu', {}],
   ['bbm-leaf-mini.mmu', { BREAK: 'Plain' }],
@@ -84,13 +94,7 @@ describe('engine agrees with the naive explorer under tso', () => {
     const compiled = compile(model, { memory: 'tso', storeBuffer });
     if (!compiled.system) throw new Error(`${label}: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
     const engine = await explore(compiled.system, instantiate(compiled.system), { deadlock });
-    const sig = (verdict: string, v: { kind: string; depth: number } | null, states: number, maxDepth: number) => ({
-      label,
-      verdict,
-      violation: v && { kind: v.kind, depth: v.depth },
-      ...(verdict === 'pass' ? { states, maxDepth } : {}),
-    });
-    expect(sig(engine.verdict, engine.violation, engine.states, engine.maxDepth)).toEqual(sig(naive.verdict, naive.violation, naive.states, naive.maxDepth));
+    expect(signature(label, engine)).toEqual(signature(label, naive));
   }
 
   for (const [file, consts] of EXAMPLES) {
@@ -122,13 +126,7 @@ describe('engine agrees with the naive explorer under arm', () => {
       throw e;
     }
     const engine = await explore(compiled.system, instantiate(compiled.system), { deadlock });
-    const sig = (verdict: string, v: { kind: string; depth: number } | null, states: number, maxDepth: number) => ({
-      label,
-      verdict,
-      violation: v && { kind: v.kind, depth: v.depth },
-      ...(verdict === 'pass' ? { states, maxDepth } : {}),
-    });
-    expect(sig(engine.verdict, engine.violation, engine.states, engine.maxDepth)).toEqual(sig(naive.verdict, naive.violation, naive.states, naive.maxDepth));
+    expect(signature(label, engine)).toEqual(signature(label, naive));
     return true;
   }
 

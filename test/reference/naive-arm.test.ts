@@ -10,25 +10,11 @@
 // (the first commit gets 1, the next 2, ...), older messages that no process can read are
 // gone. Unless said otherwise K (storeBuffer) is 2.
 import { describe, expect, it } from 'vitest';
-import { checkFile } from '../../src/check/check.ts';
-import type { CheckedModel } from '../../src/check/ir.ts';
 import { naiveExplore, type NaiveOptions, type NaiveResult } from './naive.ts';
+import { model, pass, run, violation } from './helpers.ts';
 import { randomModel } from './random-models.ts';
 
-function model(src: string): CheckedModel {
-  const r = checkFile('/virtual/m.mmu', {}, () => src);
-  if (!r.model) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.model;
-}
-
-const run = (body: string, opts: NaiveOptions = {}): NaiveResult => naiveExplore(model(`model t;\n${body}`), opts);
 const arm = (body: string, opts: NaiveOptions = {}): NaiveResult => run(body, { memory: 'arm', ...opts });
-const pass = (states: number, maxDepth: number): NaiveResult => ({ states, maxDepth, verdict: 'pass', violation: null });
-
-function violation(r: NaiveResult): NaiveResult['violation'] {
-  expect(r.verdict).toBe('violation');
-  return r.violation;
-}
 
 describe('arm: state counts', () => {
   it('forwarding: a process reads its own pending store', () => {

@@ -2,26 +2,10 @@
 // derived by hand in the comments. A state is written (position; variables).
 import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/check/check.ts';
-import type { CheckedModel } from '../../src/check/ir.ts';
 import { naiveExplore, type NaiveOptions, type NaiveResult } from './naive.ts';
+import { model, pass, run, violation } from './helpers.ts';
 import { randomModel } from './random-models.ts';
 
-function model(src: string): CheckedModel {
-  const r = checkFile('/virtual/m.mmu', {}, () => src);
-  if (!r.model) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.model;
-}
-
-function run(body: string, opts?: NaiveOptions): NaiveResult {
-  return naiveExplore(model(`model t;\n${body}`), opts);
-}
-
-const pass = (states: number, maxDepth: number): NaiveResult => ({ states, maxDepth, verdict: 'pass', violation: null });
-
-function violation(r: NaiveResult): NaiveResult['violation'] {
-  expect(r.verdict).toBe('violation');
-  return r.violation;
-}
 
 describe('state counts', () => {
   it('three sequential assignments: 4 states', () => {
