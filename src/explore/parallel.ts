@@ -36,26 +36,42 @@ let runs = 0;
 
 // One pool per worker count, kept for the life of the process (a spec run or the test suite
 // explores many models); closePools() ends the threads.
-const pools = new Map<number, Piscina>();
+const pools = new Map<number, { pool: Piscina; ready: Promise<void> }>();
 
 function poolFor(workers: number): Piscina {
-  let pool = pools.get(workers);
-  if (!pool) {
-    pool = new Piscina({
+  let entry = pools.get(workers);
+  if (!entry) {
+    const pool = new Piscina({
       filename: new URL('./worker-entry.js', import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: Infinity,
     });
-    pools.set(workers, pool);
+    // piscina emits workerCreate once a thread has loaded its module.
+    const ready = new Promise<void>((resolve) => {
+      let n = 0;
+      pool.on('workerCreate', () => ++n === workers && resolve());
+    });
+    entry = { pool, ready };
+    pools.set(workers, entry);
   }
-  return pool;
+  return entry.pool;
 }
 
+/**
+ * Ends every pool's threads. A thread still loading its module (a run stopped by a limit
+ * just after the threads were started) is waited for, up to 10 s, before it is terminated:
+ * terminating a thread in the middle of its module loader can take the process down.
+ */
 export async function closePools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((p) => p.destroy()));
+  await Promise.all(
+    all.map(async ({ pool, ready }) => {
+      await Promise.race([ready, new Promise((r) => setTimeout(r, 10_000).unref())]);
+      await pool.destroy();
+    }),
+  );
 }
 
 export async function exploreParallel(system: TransitionSystem, options: ParallelOptions): Promise<ExploreResult> {
