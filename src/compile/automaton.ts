@@ -4,6 +4,7 @@
 // mechanics) is resolved here, at compile time, so it never costs a state.
 import { ConstDivisionByZero, evalConst } from '../check/consteval.ts';
 import * as I from '../check/ir.ts';
+import type { MemoryModel } from '../memory/model.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 
 /** Values of the `for` variables in scope (by bound slot), fixed by unrolling. */
@@ -53,21 +54,24 @@ interface Jumps {
   readonly return?: Point;
 }
 
-/** Which barriers are steps: none under sc; smp_mb() and dsb() under tso; all five under arm. */
-export type FenceSteps = 'none' | 'full' | 'all';
+/** What the memory model decides about steps (src/memory): which barriers are steps, and
+ * whether acquire/release are operations of their own. */
+export type StepRules = Pick<MemoryModel, 'fenceIsStep' | 'ordersAcquireRelease'>;
+
+/** Sequential consistency: no barrier is a step, acquire/release are plain accesses. */
+const SC_RULES: StepRules = { fenceIsStep: () => false, ordersAcquireRelease: false };
 
 /**
- * `fences`: under --memory tso, smp_mb() and dsb() are steps (they wait for the store buffer
- * to drain); under arm every barrier is a step; under sc every barrier is resolved away here.
- * Except under arm (`ordered` false), smp_load_acquire and smp_store_release become the plain
- * load and store they are on sc and x86.
+ * A barrier that is not a step under the memory model is resolved away here; where
+ * acquire/release order nothing, smp_load_acquire and smp_store_release become the plain load
+ * and store they are on sc and x86.
  */
 export function buildAutomaton(
   p: I.Process,
   param: number | undefined,
-  fences: FenceSteps = 'none',
-  ordered = false,
+  rules: StepRules = SC_RULES,
 ): { automaton?: Automaton; diagnostics: Diagnostic[] } {
+  const ordered = rules.ordersAcquireRelease;
   const diagnostics: Diagnostic[] = [];
   const at = (node: Draft): Point => Object.assign(new Point(), { node });
   const draft = (): Draft => ({ edges: [], union: [], labels: [], terminal: false, id: -1 });
@@ -133,7 +137,7 @@ export function buildAutomaton(
         return at(n);
       }
       case 'fence': {
-        if (fences === 'none' || (fences === 'full' && s.fence !== 'smp_mb' && s.fence !== 'dsb')) return k;
+        if (!rules.fenceIsStep(s.fence)) return k;
         const n = draft();
         n.edges.push({ kind: 'step', stmt: s, env, next: k });
         return at(n);

@@ -1,9 +1,11 @@
 // Emits JavaScript for checked expressions and location addresses over a state buffer.
-// Generated reads are `ARR[BASE + offset]`; checks that can fail at run time call the
-// prelude's helpers ($ix, $div, $mod), which throw the violation signal.
+// Reads of locations go through the context's Access (`ARR[BASE + offset]` under sc); checks
+// that can fail at run time call the runtime's helpers ($ix, $div, $mod: runtime.ts), which
+// throw the violation signal.
 import { evalConst, NotConstant } from '../check/consteval.ts';
 import * as I from '../check/ir.ts';
 import type { Env } from './automaton.ts';
+import type { Access } from './access.ts';
 import { slotCount, type StateLayout } from './layout.ts';
 
 export interface Tables {
@@ -24,20 +26,10 @@ export interface ExprContext {
   /** Per (instance, label): Uint8Array over pcs. */
   readonly labelTable: (instance: number, label: string) => Uint8Array;
   readonly terminalPc: (instance: number) => number;
-  /**
-   * Under --memory tso, in a process's step: reads of shared locations go through this
-   * instance's load function (its newest buffered store to the location, else memory), and
-   * plain stores append to its buffer when `bufferStores` is set (not inside atomic blocks).
-   */
-  readonly tso?: { readonly load: string; readonly bufferStores: boolean };
-  /**
-   * Under --memory arm, in a process's step (code in src/compile/arm.ts): every value carries a
-   * view in $w. `step`: shared reads are view-based loads and shared stores go to the pending
-   * buffer; `atomic`: a fully ordered block, shared reads and stores act on the current
-   * messages and are marked; `local`: a block that touches no shared location. `delta` is the
-   * distance from a local's slot to its view's slot.
-   */
-  readonly arm?: { readonly instance: number; readonly mode: 'step' | 'atomic' | 'local'; readonly delta: number };
+  /** How this code reads and writes memory: the memory model's say (src/memory). */
+  readonly access: Access;
+  /** A fresh JS label (loops and inline blocks need their own). */
+  readonly fresh: (prefix: string) => string;
 }
 
 /** The root of a location expression. */
@@ -81,18 +73,7 @@ export function emitExpr(e: I.Expr, ctx: ExprContext): string {
     case 'field':
     case 'procLocal':
       if (!I.isScalar(e.type)) throw new Error('aggregate read in a scalar context');
-      if (ctx.tso && sharedRoot(e, ctx.model)) return `${ctx.tso.load}(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)})`;
-      if (ctx.arm) {
-        if (sharedRoot(e, ctx.model)) {
-          if (ctx.arm.mode === 'step') return `$ld(${ctx.arr}, ${ctx.base}, ${ctx.arm.instance}, ($enter(), ${emitAddress(e, ctx)}), 0)`;
-          return `$rd(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)})`;
-        }
-        if (rootOf(e).kind === 'local') return `$lr(${ctx.arr}, ${ctx.base}, ${emitAddress(e, ctx)}, ${ctx.arm.delta})`;
-        const addr = emitAddress(e, ctx);
-        if (/^\d+$/.test(addr)) return `${ctx.arr}[${ctx.base} + ${addr}]`;
-        return `$gr(${ctx.arr}, ${ctx.base}, ($enter(), ${addr}))`;
-      }
-      return `${ctx.arr}[${ctx.base} + ${emitAddress(e, ctx)}]`;
+      return ctx.access.read(e, emitAddress(e, ctx), ctx);
     case 'unary':
       return e.op === '!' ? `!(${emitExpr(e.arg, ctx)})` : `(-(${emitExpr(e.arg, ctx)}))`;
     case 'binary': {

@@ -66,6 +66,12 @@ export function emitPacking(p: Packing): string {
       unpack.push(`s[so + ${slot}] = ${f.lo === 0 ? get : `${get} + ${f.lo}`};`);
     }
   });
-  const pack = byWord.map((parts, w) => `d[dof + ${w}] = ${parts.length ? parts.join(' | ') : '0'};`);
+  // Six fields a line, so that the generated code stays readable.
+  const pack = byWord.map((parts, w) => {
+    if (!parts.length) return `d[dof + ${w}] = 0;`;
+    const lines: string[] = [];
+    for (let k = 0; k < parts.length; k += 6) lines.push(parts.slice(k, k + 6).join(' | '));
+    return `d[dof + ${w}] = ${lines.join(' |\n  ')};`;
+  });
   return `function pack(s, so, d, dof) {\n${pack.join('\n')}\n}\nfunction unpack(d, dof, s, so) {\n${unpack.join('\n')}\n}`;
 }

@@ -146,7 +146,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
     try {
       return kernel.successors(buf, off, out);
     } catch (e) {
-      if (e instanceof Error && e.name === 'AtomicTooLong') throw new ModelRuntimeError(e.message);
+      if (e instanceof Error && e.name === 'ModelError') throw new ModelRuntimeError(e.message);
       throw e;
     }
   };

@@ -234,6 +234,7 @@ class Coordinator {
         runId: this.runId,
         source: this.system.source,
         tables: this.system.tables,
+        runtime: this.system.runtime,
         width: this.system.layout.width,
         packedWords: this.system.packing.words,
         level: this.depth,

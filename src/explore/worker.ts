@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { threadId } from 'node:worker_threads';
 import { instantiate, SuccessorBuffer, type Kernel } from '../compile/system.ts';
+import type { RuntimeDescription } from '../memory/model.ts';
 import { fingerprint } from './fingerprint.ts';
 import { sharedHas, sharedInsert, type SeenTable } from './shared-seen-set.ts';
 
@@ -21,6 +22,7 @@ export interface LevelTask {
   readonly runId: number;
   readonly source: string;
   readonly tables: readonly (Uint8Array | Int32Array)[];
+  readonly runtime: RuntimeDescription | null;
   readonly width: number;
   readonly packedWords: number;
   readonly level: number; // depth of the states being expanded

@@ -31,31 +31,13 @@ function changes(system: TransitionSystem, before: Int32Array, after: Int32Array
     const prefix = owner === null ? '' : `${system.layout.instances[owner].name}.`;
     out.push({ name: s.name, short: s.name.slice(prefix.length), owner, value: slotValue(system, after, slot) });
   });
-  // Under tso: an instance's store buffer, oldest entry first, whenever it changed.
+  // Under a memory model with buffers: an instance's buffer, oldest entry first, whenever it changed.
   system.layout.instances.forEach((inst, i) => {
-    const sb = inst.storeBuffer;
-    if (!sb) return;
-    const last = sb.firstEntry + sb.entrySize * sb.size;
-    let changed = before[sb.countSlot] !== after[sb.countSlot];
-    for (let k = sb.firstEntry; k < last && !changed; k++) changed = before[k] !== after[k];
-    if (changed) out.push({ name: `${inst.name}.buffer`, short: 'buffer', owner: i, value: `[${bufferContents(system, after, i)}]` });
+    const buffer = system.memory.buffer(i);
+    if (buffer && buffer.slots.some((slot) => before[slot] !== after[slot]))
+      out.push({ name: `${inst.name}.buffer`, short: 'buffer', owner: i, value: `[${buffer.text(after)}]` });
   });
   return out;
-}
-
-/** `x=1 y=0`: the buffered stores of an instance, oldest first, in the model's terms. */
-function bufferContents(system: TransitionSystem, state: Int32Array, instance: number): string {
-  const sb = system.layout.instances[instance].storeBuffer!;
-  const items: string[] = [];
-  for (let k = 0; k < state[sb.countSlot]; k++) {
-    const loc = state[sb.firstEntry + sb.entrySize * k];
-    const val = state[sb.firstEntry + sb.entrySize * k + 1];
-    const target = system.layout.slotNames[loc];
-    // Under arm: "(rel)" marks a release store, "|" a barrier (smp_wmb) after the store.
-    const flags = sb.entrySize === 4 ? state[sb.firstEntry + sb.entrySize * k + 3] : 0;
-    items.push(`${target.name}=${target.type ? I.showValue(target.type, val) : val}${flags & 2 ? ' (rel)' : ''}${flags & 1 ? ' |' : ''}`);
-  }
-  return items.join(' ');
 }
 
 export function describeProperty(v: FoundViolation): string {
@@ -156,8 +138,8 @@ function text(system: TransitionSystem, trace: Trace, v: FoundViolation, color: 
   system.layout.slotNames.forEach((s, slot) => {
     if (s.type) lines.push(`    ${s.name} = ${slotValue(system, init, slot)}`);
   });
-  system.layout.instances.forEach((inst) => {
-    if (inst.storeBuffer) lines.push(`    ${inst.name}.buffer = []`);
+  system.layout.instances.forEach((inst, i) => {
+    if (system.memory.buffer(i)) lines.push(`    ${inst.name}.buffer = []`);
   });
   let prev = init;
   trace.steps.forEach((step, k) => {

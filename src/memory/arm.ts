@@ -1,0 +1,431 @@
+// Armv8 (`--memory arm`, docs/memory-models.md): an operational model in the style of
+// Promising-Arm without promises. Stores wait in a per-process buffer of pending stores and
+// reach memory (one timestamp order) in any order the barriers allow; loads read any message
+// their views allow; values carry views (dependencies); read-modify-writes and atomic blocks
+// that touch shared memory are fully ordered. Every step runs on the successor's copy, once
+// per sequence of choices (which message each load reads, `any`, `either`), and ends with
+// the normal form. The runtime the generated code calls is arm-runtime.ts.
+import * as I from '../check/ir.ts';
+import type { Access, OpStmt, StoreHow } from '../compile/access.ts';
+import { checkedValue, rangeMessage } from '../compile/access.ts';
+import type { Edge } from '../compile/automaton.ts';
+import type { CodeWriter } from '../compile/code-writer.ts';
+import { eachChoice } from '../compile/emit-edge.ts';
+import { bounds, emitAddress, emitExpr, rootOf, sharedRoot, type ExprContext } from '../compile/emit-expr.ts';
+import { atomicFrame, emitStmt } from '../compile/emit-step.ts';
+import { slotCount } from '../compile/layout.ts';
+import { diag, type Diagnostic } from '../parse/diagnostic.ts';
+import { RELEASE, BARRIER_AFTER, VIEW_NAMES, type ArmRuntimeData } from './arm-runtime.ts';
+import { bufferPlan, type BufferPlan } from './buffers.ts';
+import type { BufferView, EmitHost, MemoryModel } from './model.ts';
+
+/** Where an instance's buffer and views live. */
+interface ArmInstance {
+  readonly countSlot: number;
+  readonly firstEntry: number; // K entries of (location, value, view, flags)
+  readonly coh: number; // L slots: coh per shared scalar location
+  readonly views: number; // vrOld, vwOld, vrNew, vCAP, vRel
+  readonly localViews: number; // one view per local scalar slot, in slot order
+  readonly locals: number; // how many local scalar slots
+  readonly delta: number; // localViews - first local slot: from a local's slot to its view's
+}
+
+/** How a step's code treats memory: a step, a block that mentions shared memory, or one that does not. */
+type Mode = 'step' | 'atomic' | 'local';
+
+export function armv8(size: number): MemoryModel {
+  let model: I.CheckedModel;
+  let plan: BufferPlan;
+  let memory = 0; // first slot of the memory region
+  let maxView = 0;
+  const stride = 2 + 2 * (size + 1);
+  const instances: ArmInstance[] = [];
+  let slotNames: readonly { name: string; type: I.ScalarType | null }[] = [];
+
+  /** Whether statements or expressions mention a shared (ghost: false) or ghost location. */
+  function mentions(x: unknown, ghost = false): boolean {
+    if (!x || typeof x !== 'object') return false;
+    if (Array.isArray(x)) return x.some((y) => mentions(y, ghost));
+    const node = x as { kind?: unknown; global?: unknown };
+    if (node.kind === 'global' && typeof node.global === 'number' && model.globals[node.global].ghost === ghost) return true;
+    return Object.entries(x).some(([k, v]) => k !== 'span' && k !== 'type' && mentions(v, ghost));
+  }
+
+  function access(ii: number, mode: Mode): Access {
+    const arm = instances[ii];
+    return {
+      read(e, addr, ctx) {
+        const A = ctx.arr;
+        const B = ctx.base;
+        if (sharedRoot(e, ctx.model)) {
+          if (mode === 'step') return `$m.ld(${A}, ${B}, ${ii}, ($m.enter(), ${addr}), 0)`;
+          return `$m.read(${A}, ${B}, ${addr})`;
+        }
+        if (rootOf(e).kind === 'local') return `$m.lr(${A}, ${B}, ${addr}, ${arm.delta})`;
+        // A ghost location or another process's local: view 0, whatever the index.
+        if (/^\d+$/.test(addr)) return `${A}[${B} + ${addr}]`;
+        return `$m.ghostRead(${A}, ${B}, ($m.enter(), ${addr}))`;
+      },
+
+      /** The value (with its view), then the address (with its view), then the store. */
+      store(w, target, value, ctx, how: StoreHow = {}) {
+        const addr = emitAddress(target, ctx);
+        const v = checkedValue('$v', target.type, target, ctx);
+        const A = ctx.arr;
+        const B = ctx.base;
+        w.open('{');
+        if (how.view === undefined) w.line(`$m.w = 0; const $v = ${value}; const $vd = $m.w;`);
+        else w.line(`const $v = ${value}; const $vd = ${how.view};`);
+        w.line(`$m.w = 0; const $a = ${addr}; const $va = $m.w;`);
+        if (sharedRoot(target, ctx.model)) {
+          if (mode === 'step') w.line(`$m.sb(${A}, ${B}, ${ii}, $a, ${v}, $va, $vd, ${how.release ? 1 : 0});`);
+          else w.line(`${A}[${B} + $a] = ${v}; $m.stored($a);`);
+        } else if (rootOf(target).kind === 'local') {
+          w.line(`${A}[${B} + $a] = ${v}; ${A}[${B} + $a + ${arm.delta}] = Math.max($vd, $va);${mode === 'atomic' ? ' $m.wroteLocal($a);' : ''}`);
+        } else w.line(`${A}[${B} + $a] = ${v};`);
+        w.close();
+      },
+
+      copy(w, target, value, ctx) {
+        // Shared aggregates are rejected (validate); a local copies its views too.
+        const n = slotCount(target.type);
+        const A = ctx.arr;
+        const B = ctx.base;
+        const d = arm.delta;
+        const head = `const t = ${emitAddress(target, ctx)}, f = ${emitAddress(value, ctx)}; ${A}.set(${A}.slice(${B} + f, ${B} + f + ${n}), ${B} + t);`;
+        if (rootOf(target).kind !== 'local') return void w.line(`{ ${head} }`);
+        w.open('{');
+        w.line(head);
+        if (rootOf(value).kind === 'local') w.line(`${A}.set(${A}.slice(${B} + f + ${d}, ${B} + f + ${d} + ${n}), ${B} + t + ${d});`);
+        else w.line(`${A}.fill(0, ${B} + t + ${d}, ${B} + t + ${d} + ${n});`);
+        if (mode === 'atomic') w.line(`for (let k = 0; k < ${n}; k++) $m.wroteLocal(t + k);`);
+        w.close();
+      },
+
+      op(w, s, ctx) {
+        emitOp(w, s, ctx, ii, mode, arm.delta);
+      },
+
+      fence(w, f, ctx) {
+        if (mode !== 'step') return;
+        const call = { smp_wmb: 'wmb', smp_rmb: 'rmb', smp_mb: 'mb', dsb: 'mb', isb: 'isb' }[f];
+        w.line(`$m.${call}(${ctx.arr}, ${ctx.base}, ${ii});`);
+      },
+    };
+  }
+
+  function validate(s: I.Stmt, out: Diagnostic[]): void {
+    if (s.kind === 'assign' && !I.isScalar(s.target.type) && (sharedRoot(s.target, model) || sharedRoot(s.value, model)))
+      out.push(diag('arm', 'under --memory arm, a whole array or struct of a shared location cannot be loaded or stored in one step: copy it element by element', s.span));
+    for (const list of childLists(s)) for (const c of list) validate(c, out);
+  }
+
+  /** Under arm, every edge runs on the successor's copy, once per sequence of choices. */
+  function emitStep(w: CodeWriter, e: Edge, ii: number, host: EmitHost): void {
+    const arm = instances[ii];
+    const pcSlot = host.layout.instances[ii].pcSlot;
+    const mode: Mode = e.kind !== 'atomic' ? 'step' : mentions(e.stmt.body) ? 'atomic' : 'local';
+    const ctx = host.context(ii, e.env, 'ob', 'o', access(ii, mode));
+    const count = `s[so + ${arm.countSlot}]`;
+    // A step that reads or writes a ghost location observes all of memory afterwards.
+    const sync = mentions(e.kind === 'cond' ? e.stmt.cond : e.kind === 'atomic' ? e.stmt.body : e.stmt, true);
+    const finish = (next: number, act: number): string =>
+      `${sync ? `$m.ghostSync(ob, o, ${ii}); ` : ''}$m.normalise(ob, o); ob[o + ${pcSlot}] = ${next}; eb[n++] = ${act};`;
+    let guard = '';
+    let first: number;
+    let run: () => void;
+    switch (e.kind) {
+      case 'cond': {
+        first = host.action(ii, e.stmt.span);
+        const t = host.action(ii, e.stmt.span, 'true');
+        const f = host.action(ii, e.stmt.span, 'false');
+        run = () => {
+          w.line(`$m.w = 0; const c = ${emitExpr(e.stmt.cond, ctx)}; $m.cap(ob, o, ${ii});`);
+          w.line(`if (c) { A = ${t}; ${finish(e.then, t)} }`);
+          w.line(`else { A = ${f}; ${finish(e.else, f)} }`);
+        };
+        break;
+      }
+      case 'atomic': {
+        first = host.action(ii, e.stmt.span);
+        if (mode === 'atomic') guard = `${count} === 0`;
+        run = () => {
+          w.line('$atomicStart(); $m.resetMarks();');
+          emitStmt(w, e.stmt, ctx, atomicFrame('X'));
+          if (mode === 'atomic') w.line(`$m.atomicEnd(ob, o, s, so, ${ii});`);
+          w.line(finish(e.next, first));
+        };
+        break;
+      }
+      case 'step': {
+        first = host.action(ii, e.stmt.span);
+        const st = e.stmt;
+        const room = `${count} < ${size}`;
+        if (st.kind === 'fence' && (st.fence === 'smp_mb' || st.fence === 'dsb')) guard = `${count} === 0`;
+        if (st.kind === 'op') {
+          const shared = sharedRoot(st.location, model);
+          const resultShared = st.result !== null && sharedRoot(st.result, model);
+          if (st.op === 'smp_load_acquire') guard = `$m.noRelease(s, so, ${ii})${resultShared ? ` && ${room}` : ''}`;
+          else if (st.op === 'smp_store_release' || st.op === 'set_bit' || st.op === 'clear_bit') guard = shared ? room : '';
+          else guard = `${count} === 0`; // every RMW, whatever its location
+        }
+        if ((st.kind === 'assign' || st.kind === 'any') && sharedRoot(st.target, model)) guard = room;
+        run = () => {
+          switch (st.kind) {
+            case 'await':
+              w.line(`$m.w = 0; if (!(${emitExpr(st.cond, ctx)})) break X; $m.cap(ob, o, ${ii});`);
+              break;
+            case 'any': {
+              const [lo] = bounds(st.over);
+              ctx.access.store(w, st.target, `${lo} + $C.choose(${I.typeSize(st.over)})`, ctx, { view: '0' });
+              break;
+            }
+            default:
+              emitStmt(w, st, ctx, atomicFrame('X'));
+          }
+          w.line(finish(e.next, first));
+        };
+        break;
+      }
+    }
+    w.open(guard ? `if (${guard}) {` : '{');
+    w.line(`A = ${first};`);
+    eachChoice(w, () => {
+      host.alloc(w);
+      w.open('X: {');
+      run();
+      w.close();
+    });
+    w.close();
+  }
+
+  return {
+    spec: { name: 'arm', storeBuffer: size },
+    fenceIsStep: () => true,
+    ordersAcquireRelease: true,
+
+    addGlobalSlots(b, globalSlots) {
+      model = b.model;
+      plan = bufferPlan(b.model, globalSlots, size);
+      maxView = plan.locations.length * (size + 1);
+      memory = b.width;
+      // Per shared scalar location: the current message's timestamp (its value is the
+      // location's own slot), the number of older messages, then K + 1 (value, timestamp)
+      // pairs for them, oldest first; the last pair is scratch space, empty when normalised.
+      for (const at of plan.locations) {
+        const name = b.slotNames[at].name;
+        b.bookkeeping(`${name}.ts`, null, 0, maxView);
+        b.bookkeeping(`${name}.older`, null, 0, size);
+        for (let k = 0; k <= size; k++) {
+          const scratch = k === size;
+          b.bookkeeping(`${name}.older[${k}].val`, null, plan.val.lo, scratch ? plan.val.lo : plan.val.hi);
+          b.bookkeeping(`${name}.older[${k}].ts`, null, 0, scratch ? 0 : maxView);
+        }
+      }
+    },
+
+    addInstanceSlots(b, inst, index) {
+      const name = inst.name;
+      const countSlot = b.bookkeeping(`${name}.sb.count`, index, 0, size);
+      const firstEntry = b.width;
+      for (let k = 0; k < size; k++) {
+        b.bookkeeping(`${name}.sb[${k}].loc`, index, plan.loc.lo, plan.loc.hi);
+        b.bookkeeping(`${name}.sb[${k}].val`, index, plan.val.lo, plan.val.hi);
+        b.bookkeeping(`${name}.sb[${k}].view`, index, 0, maxView);
+        b.bookkeeping(`${name}.sb[${k}].flags`, index, 0, BARRIER_AFTER | RELEASE);
+      }
+      const views = (what: string, n: number): number => {
+        const first = b.width;
+        for (let k = 0; k < n; k++) b.bookkeeping(`${name}.${what}${n > 1 ? `[${k}]` : ''}`, index, 0, maxView);
+        return first;
+      };
+      const coh = views('coh', plan.locations.length);
+      const v = VIEW_NAMES.map((w) => views(w, 1))[0];
+      const localViews = views('view', inst.localScalars);
+      instances[index] = { countSlot, firstEntry, coh, views: v, localViews, locals: inst.localScalars, delta: localViews - (inst.pcSlot + 1) };
+      slotNames = b.slotNames;
+    },
+
+    validate(e) {
+      const out: Diagnostic[] = [];
+      validate(e.stmt, out);
+      return out;
+    },
+
+    emitStep,
+
+    emitEnvironment(w, host) {
+      // The memory system commits any pending store that may reach memory, oldest first.
+      host.layout.instances.forEach((inst, ii) => {
+        const id = host.memoryAction(ii, '(commit) a buffered store -> memory');
+        w.comment(`commit ${inst.name}: a pending store that nothing orders after an older one reaches memory`);
+        w.open(`for (let k = 0, c = s[so + ${instances[ii].countSlot}]; k < c; k++) {`);
+        w.line(`if (!$m.eligible(s, so, ${ii}, k)) continue;`);
+        w.line(`A = ${id};`);
+        host.alloc(w);
+        w.line(`$m.commit(ob, o, ${ii}, k); $m.normalise(ob, o); eb[n++] = ${id};`);
+        w.close();
+      });
+    },
+
+    runtime() {
+      const timestampSlots: number[] = [];
+      plan.locations.forEach((_, li) => {
+        const m = memory + li * stride;
+        timestampSlots.push(m);
+        for (let k = 0; k <= size; k++) timestampSlots.push(m + 3 + 2 * k);
+      });
+      const viewSlots = [...timestampSlots];
+      for (const a of instances) {
+        for (let k = 0; k < plan.locations.length; k++) viewSlots.push(a.coh + k);
+        for (let k = 0; k < VIEW_NAMES.length; k++) viewSlots.push(a.views + k);
+        for (let k = 0; k < a.locals; k++) viewSlots.push(a.localViews + k);
+        for (let k = 0; k < size; k++) viewSlots.push(a.firstEntry + 4 * k + 2);
+      }
+      const data: ArmRuntimeData = {
+        size,
+        locations: plan.locations,
+        memory,
+        stride,
+        emptyLoc: plan.loc.lo,
+        emptyVal: plan.val.lo,
+        instances: instances.map((a) => [a.countSlot, a.firstEntry, a.coh, a.views, a.delta] as const),
+        width: slotNames.length,
+        timestampSlots,
+        viewSlots,
+      };
+      return { model: 'arm', data };
+    },
+
+    buffer(instance): BufferView {
+      const a = instances[instance];
+      const slots = [a.countSlot];
+      for (let k = 0; k < 4 * size; k++) slots.push(a.firstEntry + k);
+      return {
+        slots,
+        text(state) {
+          const items: string[] = [];
+          for (let k = 0; k < state[a.countSlot]; k++) {
+            const e = a.firstEntry + 4 * k;
+            const target = slotNames[state[e]];
+            const val = state[e + 1];
+            const flags = state[e + 3];
+            // "(rel)" marks a release store, "|" a barrier (smp_wmb) after the store.
+            items.push(`${target.name}=${target.type ? I.showValue(target.type, val) : val}${flags & RELEASE ? ' (rel)' : ''}${flags & BARRIER_AFTER ? ' |' : ''}`);
+          }
+          return items.join(' ');
+        },
+      };
+    },
+  };
+}
+
+/** The statement lists directly inside a statement. */
+function childLists(s: I.Stmt): I.Stmt[][] {
+  switch (s.kind) {
+    case 'if':
+      return [s.then, s.else];
+    case 'while':
+    case 'loop':
+    case 'for':
+    case 'atomic':
+    case 'inline':
+      return [s.body];
+    case 'either':
+      return s.branches;
+    default:
+      return [];
+  }
+}
+
+/**
+ * Operations under arm. In a step: acquire loads and release stores go through the view
+ * machinery; set_bit/clear_bit are plain stores; the others are fully ordered RMWs. In an
+ * atomic block they act on current messages and are marked like any access there.
+ */
+function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, ii: number, mode: Mode, delta: number): void {
+  const A = ctx.arr;
+  const B = ctx.base;
+  const t = s.location.type;
+  const shared = sharedRoot(s.location, ctx.model);
+  const local = rootOf(s.location).kind === 'local';
+  const result = (value: string, view: string): void => {
+    if (s.result) ctx.access.store(w, s.result, value, ctx, { view });
+  };
+  if (s.op === 'set_bit' || s.op === 'clear_bit') return ctx.access.store(w, s.location, s.op === 'set_bit' ? '1' : '0', ctx);
+  if (mode === 'step' && shared && s.op === 'smp_load_acquire') {
+    w.open('{ // smp_load_acquire');
+    w.line(`$m.w = 0; const $r = $m.ld(${A}, ${B}, ${ii}, ($m.enter(), ${emitAddress(s.location, ctx)}), 1); const $rv = $m.w;`);
+    result('$r', '$rv');
+    return void w.close();
+  }
+  if (mode === 'step' && shared && s.op === 'smp_store_release') return ctx.access.store(w, s.location, emitExpr(s.args[0], ctx), ctx, { release: true });
+  const nv = newValue(s, t, ctx);
+  const cmp = s.op === 'cmpxchg' ? 'old === +x0' : '1';
+  w.open(`{ // ${s.op}`);
+  if (mode === 'step' && s.op !== 'smp_load_acquire' && s.op !== 'smp_store_release' && !shared) {
+    // A read-modify-write of a local or ghost location in a step: fully ordered like any
+    // RMW, but memory is untouched (no timestamp, vwOld and coh unchanged).
+    w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const $va = $m.w;`);
+    w.line(`$m.w = 0; ${argConsts(s, ctx)} const $vd = $m.w;`);
+    w.line(`const old = ${A}[${B} + a]; if (${cmp}) { ${A}[${B} + a] = ${nv}; }`);
+    w.line(`const $V = $m.rmwLocal(${A}, ${B}, ${ii}, $va, $vd);${local ? ` ${A}[${B} + a + ${delta}] = $V;` : ''}`);
+    result('old', '$V');
+  } else if (!shared || mode !== 'step') {
+    // Inside an atomic block, and acquire/release of a local or ghost location: at once. The
+    // value read and the value stored carry the views of the indices, the old value and the
+    // arguments (an ordered block overrides them at its end).
+    const read = shared ? `$m.read(${A}, ${B}, a)` : local ? `$m.lr(${A}, ${B}, a, ${delta})` : `${A}[${B} + a]`;
+    let store = '';
+    if (nv !== null) {
+      store = `${A}[${B} + a] = ${nv};`;
+      if (shared) store += ' $m.stored(a);';
+      if (local) store += ` ${A}[${B} + a + ${delta}] = $m.w;${mode === 'atomic' ? ' $m.wroteLocal(a);' : ''}`;
+      if (s.op === 'cmpxchg') store = `if (old === +x0) { ${store} }`; // a failed cmpxchg stores nothing
+    }
+    w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const old = ${read};`);
+    w.line(`${argConsts(s, ctx)} const $ov = $m.w;`);
+    if (store) w.line(store);
+    result('old', '$ov');
+  } else {
+    w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const $va = $m.w;`);
+    w.line(`$m.w = 0; ${argConsts(s, ctx)} const $vd = $m.w;`);
+    w.line(`const old = ${A}[${B} + a]; const st = ${cmp} ? 1 : 0; const nv = st ? ${nv} : 0;`);
+    w.line(`const $V = $m.rmw(${A}, ${B}, ${ii}, a, st, nv, $va, $vd);`);
+    result('old', '$V');
+  }
+  w.close();
+}
+
+/** `const x0 = ..., x1 = ...;`: an operation's arguments, each evaluated once, in order. */
+function argConsts(s: OpStmt, ctx: ExprContext): string {
+  return s.args.length ? `const ${s.args.map((a, i) => `x${i} = ${emitExpr(a, ctx)}`).join(', ')};` : '';
+}
+
+/** The value an operation stores (JS over `old`), range-checked; null when it stores nothing. */
+function newValue(s: OpStmt, t: I.Type, ctx: ExprContext): string | null {
+  const check = (v: string): string => {
+    if (t.kind === 'int') return `$st(${v}, ${t.lo}, ${t.hi}, ${rangeMessage(s.location, t, ctx)})`;
+    return t.kind === 'bool' ? `((${v}) ? 1 : 0)` : v;
+  };
+  switch (s.op) {
+    case 'smp_load_acquire':
+      return null;
+    case 'xchg':
+    case 'WRITE_ONCE':
+    case 'smp_store_release':
+      return check('x0');
+    case 'cmpxchg':
+      return `(old === +x0 ? ${check('x1')} : old)`;
+    case 'fetch_add':
+      return check('old + x0');
+    case 'fetch_sub':
+      return check('old - x0');
+    case 'set_bit':
+    case 'test_and_set_bit':
+      return '1';
+    case 'clear_bit':
+    case 'test_and_clear_bit':
+      return '0';
+  }
+}
