@@ -1,20 +1,23 @@
-// `mmucheck compile MODEL.mmu --emit ir|js|dot`: what the model compiles to.
-import { renderDiagnostics } from '../report/diagnostics.ts';
+// `mmucheck compile MODEL.mmu --emit ir|js|dot [--memory NAME]`: what the model compiles to.
 import { renderDot, renderIr } from '../report/automata.ts';
-import { EXIT } from './check-command.ts';
 import { constAssignments, oneOf } from './options.ts';
 import { colorFor } from './output.ts';
-import { buildSystem } from './pipeline.ts';
+import { memoryOption } from './request.ts';
+import { buildOrReport, EXIT } from './run-check.ts';
 
-export function compileCommand(path: string, flags: { emit?: string; const: string[]; color?: boolean }): number {
+export interface CompileFlags {
+  emit?: string;
+  const: string[];
+  memory?: string;
+  storeBuffer?: string;
+  color?: boolean;
+}
+
+export function compileCommand(path: string, flags: CompileFlags): number {
   const emit = oneOf('--emit', flags.emit, ['ir', 'js', 'dot'] as const) ?? 'ir';
-  const built = buildSystem(path, constAssignments(flags.const));
-  if (!built.system) {
-    process.stderr.write(renderDiagnostics(built.diagnostics, colorFor(process.stderr, flags.color)) + '\n');
-    return EXIT.input;
-  }
-  const s = built.system;
-  const text = emit === 'ir' ? renderIr(s) : emit === 'dot' ? renderDot(s) : s.source;
+  const system = buildOrReport(path, constAssignments(flags.const), undefined, memoryOption(flags), process.stderr, colorFor(process.stderr, flags.color));
+  if (!system) return EXIT.input;
+  const text = emit === 'ir' ? renderIr(system) : emit === 'dot' ? renderDot(system) : system.source;
   process.stdout.write(text + '\n');
   return EXIT.pass;
 }

@@ -1,7 +1,7 @@
 // Command-line wiring only: commander parses, the command modules do the work.
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand, EXIT, type CheckFlags } from './check-command.ts';
-import { compileCommand } from './compile-command.ts';
+import { compileCommand, type CompileFlags } from './compile-command.ts';
 import { testCommand, type TestFlags } from './test-command.ts';
 import { traceCommand, type TraceCommandFlags } from './trace-command.ts';
 import { simulateCommand, type SimulateFlags } from './simulate-command.ts';
@@ -23,7 +23,12 @@ function explorationOptions(cmd: Command): Command {
     .option('--trace-out <FILE>', 'write the counterexample to FILE')
     .option('--force', 'allow --trace-out to overwrite an existing file')
     .option('--json', 'print one JSON summary on stdout')
-    .option('--quiet', 'no progress, no counterexample on the terminal')
+    .option('--quiet', 'no progress, no counterexample on the terminal');
+}
+
+/** --memory and --store-buffer, for every command that builds a model. */
+function memoryOptions(cmd: Command): Command {
+  return cmd
     .option('--memory <model>', 'memory model: sc (sequential consistency), tso (x86-TSO store buffers) or arm (Armv8)', 'sc')
     .option('--store-buffer <K>', 'pending stores per process under --memory tso or arm, and older messages per location under arm (default 2)');
 }
@@ -51,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-depth <N>', 'do not explore beyond depth N (exit 3 if states lie deeper)')
     .option('--time-limit <SECONDS>', 'stop after this many seconds (exit 3)')
     .option('--memory-limit <SIZE>', 'stop when the process uses more memory, e.g. 8G (exit 3)');
-  colorOptions(explorationOptions(check)).action(async (model: string, flags: CheckFlags) => {
+  colorOptions(memoryOptions(explorationOptions(check))).action(async (model: string, flags: CheckFlags) => {
     code = await checkCommand(model, flags);
   });
 
@@ -74,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--steps <N>', 'longest walk (default 1000)')
     .option('--seed <S>', 'seed of the walks; the same seed gives the same walks (default 1)')
     .option('--runs <R>', 'number of walks (default 1)');
-  colorOptions(explorationOptions(simulate)).action((model: string, flags: SimulateFlags) => {
+  colorOptions(memoryOptions(explorationOptions(simulate))).action((model: string, flags: SimulateFlags) => {
     code = simulateCommand(model, flags);
   });
 
@@ -99,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<model>', 'the .mmu model file')
     .option('--emit <what>', 'ir, js or dot', 'ir')
     .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, []);
-  colorOptions(compile).action((model: string, flags: { emit?: string; const: string[]; color?: boolean }) => {
+  colorOptions(memoryOptions(compile)).action((model: string, flags: CompileFlags) => {
     code = compileCommand(model, flags);
   });
 

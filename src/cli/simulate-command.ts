@@ -5,28 +5,23 @@ import * as I from '../check/ir.ts';
 import { instantiate } from '../compile/system.ts';
 import { replay } from '../explore/replay.ts';
 import { simulate } from '../explore/simulate.ts';
-import { renderDiagnostics } from '../report/diagnostics.ts';
-import { constantsObject, memoryLabel } from '../report/summary.ts';
+import { memoryLabel } from '../memory/index.ts';
+import { constantsObject } from '../report/summary.ts';
 import { traceDocument } from '../report/trace-document.ts';
 import { describeProperty } from '../report/trace.ts';
-import { EXIT, memoryChoice } from './check-command.ts';
 import { constAssignments, positiveInt } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
-import { buildSystem } from './pipeline.ts';
+import { memoryOption, type ModelFlags } from './request.ts';
+import { buildOrReport, EXIT } from './run-check.ts';
 import { renderTrace, traceChoice, writeTrace, type TraceFlags } from './trace-output.ts';
 
-export interface SimulateFlags extends TraceFlags {
+export interface SimulateFlags extends TraceFlags, ModelFlags {
   steps?: string;
   seed?: string;
   runs?: string;
-  const: string[];
-  invariant: string[];
-  deadlock: boolean;
   json?: boolean;
   quiet?: boolean;
   color?: boolean;
-  memory?: string;
-  storeBuffer?: string;
 }
 
 export function simulateCommand(path: string, flags: SimulateFlags): number {
@@ -38,13 +33,9 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
   const seed = positiveInt('--seed', flags.seed, 0) ?? 1;
   const runs = positiveInt('--runs', flags.runs) ?? 1;
   const traceOpt = traceChoice(flags, Boolean(out.isTTY));
-  const memory = memoryChoice(flags);
-  const built = buildSystem(path, constAssignments(flags.const), flags.invariant.length ? flags.invariant : undefined, memory);
-  if (!built.system) {
-    err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');
-    return EXIT.input;
-  }
-  const system = built.system;
+  const memory = memoryOption(flags);
+  const system = buildOrReport(path, constAssignments(flags.const), flags.invariant.length ? flags.invariant : undefined, memory, err, errColor);
+  if (!system) return EXIT.input;
   const kernel = instantiate(system);
   let interrupted = false;
   const onSigint = () => (interrupted = true);
@@ -54,12 +45,12 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
 
   const m = system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
-  const mem = memoryLabel(memory.memory, memory.storeBuffer);
+  const mem = memoryLabel(memory);
   const lines = [`mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, simulation: ${runs} run${runs === 1 ? '' : 's'} of up to ${steps} steps, seed ${seed}`];
   let traceText: string | undefined;
   if (r.violation) {
     const trace = replay(system, kernel, r.violation);
-    const doc = traceDocument(system, trace, r.violation, { version: VERSION, origin: { command: 'simulate', seed, run: r.run }, ...memory });
+    const doc = traceDocument(system, trace, r.violation, { version: VERSION, origin: { command: 'simulate', seed, run: r.run }, memory });
     if (traceOpt.out) writeTrace(traceOpt.out, renderTrace(system, trace, r.violation, doc, traceOpt.format, colorFor(out, false)));
     else if (!flags.quiet) traceText = renderTrace(system, trace, r.violation, doc, traceOpt.format, flags.json ? errColor : color) as string;
     lines.push(color.red.bold(`violation: ${describeProperty(r.violation)}, found in run ${r.run + 1} at step ${r.violation.depth} (a random walk: not necessarily the shortest)`));
@@ -77,7 +68,7 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
         model: m.name,
         file: m.mainFile.path,
         constants: constantsObject(m),
-        memory: memory.memory,
+        memory: memory.name,
         seed,
         runs,
         steps,

@@ -4,18 +4,15 @@
 // (those are listed as failed checks too, and the other checks still run).
 import { existsSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { instantiate } from '../compile/system.ts';
-import { replay } from '../explore/replay.ts';
+import type { ExploreResult } from '../explore/bfs.ts';
+import { memorySpec } from '../memory/index.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
 import { junitXml, type JunitCase } from '../report/junit.ts';
 import { formatTrace } from '../report/trace.ts';
-import { ModelRuntimeError, type ExploreResult } from '../explore/bfs.ts';
-import { exploreParallel } from '../explore/parallel.ts';
-import { availableParallelism } from 'node:os';
-import { failOption, positiveInt } from './options.ts';
-import { renderDiagnostics } from '../report/diagnostics.ts';
-import { EXIT } from './check-command.ts';
+import { failOption } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
-import { buildSystem } from './pipeline.ts';
+import { workersOption, type CheckRequest } from './request.ts';
+import { EXIT, runCheck } from './run-check.ts';
 import { loadSpec, specFiles, type SpecCheck } from './specs.ts';
 
 export interface TestFlags {
@@ -64,7 +61,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
   const out = flags.json ? process.stderr : process.stdout;
   const color = colorFor(out, flags.color);
   const plain = colorFor(out, false);
-  const workers = positiveInt('--workers', flags.workers) ?? availableParallelism();
+  const workers = workersOption(flags.workers);
   const outcomes: CheckOutcome[] = [];
   const { files, errors } = specFiles(args);
   for (const e of errors) outcomes.push({ spec: e.split(':')[0], check: '(spec)', ok: false, badInput: true, reason: e });
@@ -89,27 +86,34 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
     }
     for (const check of loaded.spec.checks) {
       const t0 = Date.now();
-      const built = buildSystem(loaded.spec.model, check.const, check.invariants, { memory: check.memory, storeBuffer: check.storeBuffer });
+      const request: CheckRequest = {
+        model: loaded.spec.model,
+        constants: check.const,
+        invariants: check.invariants,
+        memory: memorySpec(check.memory, check.storeBuffer),
+        deadlock: check.deadlock,
+        workers,
+        exact: false,
+        limits: { maxStates: check.maxStates },
+      };
+      const outcome = await runCheck(request);
       let o: CheckOutcome;
-      if (!built.system) {
-        o = { spec: shown, check: check.name, ok: false, badInput: true, reason: renderDiagnostics(built.diagnostics, plain) };
-      } else {
-        try {
-          const result = await exploreParallel(built.system, {
-            workers,
-            deadlock: check.deadlock,
-            maxStates: check.maxStates,
-          });
+      switch (outcome.kind) {
+        case 'input':
+        case 'model-error': {
+          const ds = outcome.kind === 'input' ? outcome.diagnostics : [outcome.diagnostic];
+          o = { spec: shown, check: check.name, ok: false, badInput: true, reason: renderDiagnostics(ds, plain) };
+          break;
+        }
+        case 'engine-error':
+          // A failed worker: this check fails, the rest run.
+          o = { spec: shown, check: check.name, ok: false, badInput: false, reason: outcome.message };
+          break;
+        case 'done': {
+          const { system, result, trace } = outcome;
           const reason = judge(check.expect, result);
-          let counterexample: string | undefined;
-          if (reason && result.violation) {
-            const sys = built.system;
-            counterexample = formatTrace(sys, replay(sys, instantiate(sys), result.violation), result.violation, 'table', plain);
-          }
+          const counterexample = reason && result.violation && trace ? formatTrace(system, trace, result.violation, 'table', plain) : undefined;
           o = { spec: shown, check: check.name, ok: reason === undefined, badInput: false, reason, result, counterexample };
-        } catch (e) {
-          // A model error (a runaway atomic block) or a failed worker: this check fails, the rest run.
-          o = { spec: shown, check: check.name, ok: false, badInput: e instanceof ModelRuntimeError, reason: (e as Error).message };
         }
       }
       const ms = Date.now() - t0;

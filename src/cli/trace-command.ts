@@ -8,10 +8,10 @@ import { recheck } from '../explore/replay.ts';
 import type { FoundViolation, ViolationKind } from '../explore/bfs.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { decodeTrace, sourceHash, TraceFileError, traceDocument, type TraceDocument } from '../report/trace-document.ts';
-import { EXIT } from './check-command.ts';
+import { MEMORY_MODEL_NAMES, memorySpec, type MemoryModelName } from '../memory/index.ts';
 import { failOption, oneOf } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
-import { buildSystem, type MemoryChoice } from './pipeline.ts';
+import { buildSystem, EXIT } from './run-check.ts';
 import { renderTrace } from './trace-output.ts';
 
 export interface TraceCommandFlags {
@@ -49,7 +49,8 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
   const candidates = flags.model ? [flags.model] : [doc.model.file, join(dirname(file), doc.model.file)];
   const modelPath = candidates.find((p) => existsSync(p));
   if (!modelPath) failOption(`the model of this trace, ${doc.model.file}, is not found; name it with --model PATH`);
-  const memory: MemoryChoice = doc.memory === 'tso' || doc.memory === 'arm' ? { memory: doc.memory, storeBuffer: doc.storeBuffer ?? 2 } : { memory: 'sc' };
+  if (!MEMORY_MODEL_NAMES.includes(doc.memory as MemoryModelName)) return fail(`${file} is not a usable trace: unknown memory model ${JSON.stringify(doc.memory)}`, EXIT.input);
+  const memory = memorySpec(doc.memory as MemoryModelName, doc.storeBuffer);
   const built = buildSystem(modelPath!, doc.constants, undefined, memory);
   if (!built.system) {
     err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');
@@ -73,7 +74,7 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
     path: rechecked.path,
     ...(doc.steps.some((s) => s.failing) ? { failedAction: rechecked.trace.steps[rechecked.trace.steps.length - 1].action } : {}),
   };
-  const fresh = traceDocument(system, rechecked.trace, violation, { version: VERSION, origin: doc.origin, ...memory });
+  const fresh = traceDocument(system, rechecked.trace, violation, { version: VERSION, origin: doc.origin, memory });
   out.write(renderTrace(system, rechecked.trace, violation, fresh, format, color) as string);
   return EXIT.pass;
 }

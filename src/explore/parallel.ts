@@ -13,8 +13,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Piscina } from 'piscina';
 import { instantiate, type Kernel, type TransitionSystem } from '../compile/system.ts';
-import { explore, ModelRuntimeError, peakRss, type ExploreOptions, type ExploreResult, type HandOff, type StopReason } from './bfs.ts';
-import { grown, newTable, sharedInsert, type SeenTable } from './shared-seen-set.ts';
+import { explore, type ExploreOptions, type ExploreResult, type HandOff } from './bfs.ts';
+import { EngineError, rethrow, type ReportedError } from './errors.ts';
+import { Limits, peakRss, type StopReason } from './limits.ts';
+import { SharedStore } from './store.ts';
 import { CTRL, expandLevel, PUBLISH_EVERY, type LevelResult, type LevelTask, type Segment } from './worker.ts';
 
 export interface ParallelOptions extends ExploreOptions {
@@ -95,11 +97,11 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
 class Coordinator {
   private readonly pool: Piscina;
   private readonly control = new Int32Array(new SharedArrayBuffer(CTRL.length * 4));
-  private table: SeenTable;
-  private tableLog2: number;
+  private readonly store: SharedStore;
   private stopReason: StopReason | null = null;
   private peak = process.memoryUsage().rss;
   private readonly start: number;
+  private readonly limits: Limits;
   private readonly runId = ++runs;
 
   constructor(
@@ -109,12 +111,9 @@ class Coordinator {
     private readonly handOff: HandOff,
   ) {
     this.pool = poolFor(options.workers);
-    // Never below 4,096 slots: the pause mark leaves room for what other workers insert
-    // before they notice it (see ensureRoom).
-    this.tableLog2 = Math.max(12, options.initialTableLog2 ?? 20);
-    while (2 ** this.tableLog2 * 0.5 < handOff.states) this.tableLog2++; // room for the next levels
-    this.table = newTable(this.tableLog2);
+    this.store = new SharedStore(options.initialTableLog2 ?? 20, options.workers, PUBLISH_EVERY);
     this.start = Date.now() - handOff.durationMs;
+    this.limits = new Limits(options, this.start);
   }
 
   async run(): Promise<ExploreResult> {
@@ -137,10 +136,8 @@ class Coordinator {
     this.peak = Math.max(this.peak, rss);
     const elapsed = Date.now() - this.start;
     if (!this.stopReason) {
-      if (o.shouldStop?.()) this.stopReason = 'interrupted';
-      else if (o.timeLimitMs !== undefined && elapsed >= o.timeLimitMs) this.stopReason = 'time-limit';
-      else if (o.memoryLimitBytes !== undefined && rss > o.memoryLimitBytes) this.stopReason = 'memory-limit';
-      else if (o.maxStates !== undefined && this.states() >= o.maxStates) this.stopReason = 'max-states';
+      const workLeft = this.frontierCount > Atomics.load(this.control, CTRL.expanded);
+      this.stopReason = this.limits.reached({ states: this.states(), workLeft }, () => rss);
       if (this.stopReason) Atomics.store(this.control, CTRL.stop, 1);
     }
     if (!report) return;
@@ -173,8 +170,7 @@ class Coordinator {
     const K = system.packing.words;
     const kernel = this.kernel;
     const h = this.handOff;
-    const fps = h.fingerprints;
-    for (let i = 0; i < fps.length; i += 2) if (fps[i] !== 0 || fps[i + 1] !== 0) sharedInsert(this.table, fps[i], fps[i + 1]);
+    this.store.adopt(h.fingerprints, h.states);
     Atomics.store(this.control, CTRL.size, h.states - 1);
     this.transitions = h.transitions;
     this.depth = h.depth;
@@ -185,23 +181,17 @@ class Coordinator {
     for (;;) {
       this.frontierCount = frontier.reduce((n, s) => n + s.count, 0);
       if (this.frontierCount === 0) return this.result('pass', maxDepth);
-      const lastLevel = options.maxDepth !== undefined && this.depth >= options.maxDepth;
+      const lastLevel = this.limits.isLastLevel(this.depth);
       this.ensureRoom(true);
       const level = await this.expand(frontier, lastLevel);
-      if (level.error) throw new ModelRuntimeError(level.error);
+      if (level.error) rethrow(level.error);
       const next = level.segments;
       const found = next.reduce((n, s) => n + s.count, 0);
       if (found > 0) maxDepth = this.depth + 1;
       if (level.violationDepth >= 0) return this.violation(kernel, level.violationDepth, maxDepth);
+      // One order of precedence, whoever noticed what first (limits.ts).
+      this.stopReason = Limits.first(this.stopReason, this.limits.reached({ states: this.states(), workLeft: found > 0, cutByDepth: level.cutByDepth }));
       if (this.stopReason) return this.result('incomplete', maxDepth);
-      if (level.cutByDepth) {
-        this.stopReason = 'max-depth';
-        return this.result('incomplete', maxDepth);
-      }
-      if (options.maxStates !== undefined && this.states() >= options.maxStates && found > 0) {
-        this.stopReason = 'max-states';
-        return this.result('incomplete', maxDepth);
-      }
       frontier = next;
       if (found > 0) this.depth++;
       await this.breathe();
@@ -226,7 +216,7 @@ class Coordinator {
     const latest = new Map<number, LevelResult>();
     let violationDepth = -1;
     let cutByDepth = false;
-    let error: string | undefined;
+    let error: ReportedError | undefined;
     while (chunks.length > 0) {
       this.ensureRoom(false);
       Atomics.store(ctl, CTRL.cursor, 0);
@@ -241,8 +231,8 @@ class Coordinator {
         frontier,
         chunks,
         control: ctl,
-        table: this.table,
-        tableLog2: this.tableLog2,
+        table: this.store.table,
+        tableLog2: this.store.slotsLog2,
         lastLevel,
         deadlock: this.options.deadlock !== false,
       };
@@ -267,25 +257,12 @@ class Coordinator {
     return { segments, violationDepth, cutByDepth, error };
   }
 
-  /**
-   * Keeps the table at most 85% full during a level and grows it between levels past 80%.
-   * Linear probing over 8-byte slots stays within a cache line or two even that full, and
-   * the table is most of the memory, so it is kept dense. Growing needs the old and the new
-   * table at once; the old one is freed (in every thread) before the next level.
-   */
+  /** Grows the shared table when it fills up (while no worker inserts) and sets the pause mark. */
   private ensureRoom(betweenLevels: boolean): void {
-    // The pause mark leaves room above it for what the workers insert before they see it:
-    // each publishes its count every PUBLISH_EVERY inserts and then stops at once.
-    const mark = (slots: number) => Math.min(Math.floor(0.85 * slots), slots - 4 * this.options.workers * PUBLISH_EVERY);
-    const size = Atomics.load(this.control, CTRL.size) + 1;
-    let grew = false;
-    while (size >= (betweenLevels ? Math.min(0.8 * 2 ** this.tableLog2, mark(2 ** this.tableLog2)) : mark(2 ** this.tableLog2))) {
-      this.tableLog2++;
-      this.table = grown(this.table, this.tableLog2);
-      grew = true;
-    }
+    const { pauseAt, grew } = this.store.ensureRoom(Atomics.load(this.control, CTRL.size) + 1, betweenLevels);
+    // The old table is freed (in every thread) before the next level.
     if (grew) collectGarbage();
-    Atomics.store(this.control, CTRL.pauseAt, mark(2 ** this.tableLog2));
+    Atomics.store(this.control, CTRL.pauseAt, pauseAt);
   }
 
   private async violation(kernel: Kernel, depth: number, maxDepth: number): Promise<ExploreResult> {
@@ -309,7 +286,7 @@ class Coordinator {
       return this.result('incomplete', maxDepth);
     }
     if (canonical.verdict !== 'violation' || canonical.violation!.depth !== depth)
-      throw new Error(`workers found a violation at depth ${depth}, the one-worker engine ${canonical.violation?.depth ?? 'none'}`);
+      throw new EngineError(`workers found a violation at depth ${depth}, the one-worker engine ${canonical.violation?.depth ?? 'none'}`);
     return { ...this.result('violation', maxDepth), violation: canonical.violation };
   }
 
@@ -324,7 +301,7 @@ class Coordinator {
       maxDepth,
       durationMs: Date.now() - this.start,
       peakMemoryBytes: this.peak,
-      engineBytes: this.table.words.byteLength,
+      engineBytes: this.store.bytes,
       exact: false,
     };
   }

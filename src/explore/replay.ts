@@ -1,8 +1,8 @@
 // Rebuilds a counterexample from its path of successor positions by running the generated
 // successor function again from the initial state, and re-checks that the violation is there.
 import { flatView, sameView, type ScalarJson } from '../compile/state-view.ts';
-import { SuccessorBuffer, type Kernel, type TransitionSystem } from '../compile/system.ts';
-import type { FoundViolation } from './bfs.ts';
+import type { Kernel, TransitionSystem } from '../compile/system.ts';
+import { Expander, type FoundViolation } from './expand.ts';
 
 export interface TraceStep {
   readonly action: number; // index into system.actions
@@ -18,7 +18,8 @@ export class ReplayError extends Error {}
 
 export function replay(system: TransitionSystem, kernel: Kernel, violation: FoundViolation): Trace {
   const W = system.layout.width;
-  const out = new SuccessorBuffer(W);
+  const ex = new Expander(kernel, W);
+  const out = ex.out;
   let state = system.initial.slice();
   const steps: TraceStep[] = [];
   const failing = violation.failedAction !== undefined;
@@ -26,9 +27,8 @@ export function replay(system: TransitionSystem, kernel: Kernel, violation: Foun
   for (let k = 0; k < moves; k++) {
     const pos = violation.path[k];
     // A step that fails after this successor was made does not take it away (as in bfs.ts).
-    const r = kernel.successors(state, 0, out);
-    const n = r < 0 ? out.count : r;
-    if (pos >= n) throw new ReplayError(`replay diverged at step ${k + 1}: successor ${pos} of ${n}`);
+    ex.expand(state, 0);
+    if (pos >= ex.count) throw new ReplayError(`replay diverged at step ${k + 1}: successor ${pos} of ${ex.count}`);
     state = out.buf.slice(pos * W, pos * W + W);
     steps.push({ action: out.actions[pos], state });
   }
@@ -40,14 +40,14 @@ export function replay(system: TransitionSystem, kernel: Kernel, violation: Foun
       break;
     }
     case 'deadlock':
-      if (kernel.successors(state, 0, out) !== 0 || kernel.validEnd(state, 0))
-        throw new ReplayError('replay did not reproduce the deadlock');
+      ex.expand(state, 0);
+      if (!ex.deadlocked) throw new ReplayError('replay did not reproduce the deadlock');
       break;
     default:
       if (failing) {
-        const n = kernel.successors(state, 0, out);
+        ex.expand(state, 0);
         const at = violation.path[violation.path.length - 1];
-        if (n !== -1 || out.count !== at || kernel.signal.kind !== violation.kind)
+        if (!ex.failed || ex.count !== at || kernel.signal.kind !== violation.kind)
           throw new ReplayError(`replay did not reproduce the ${violation.kind} violation`);
         steps.push({ action: out.failedAction, state: null });
       } else if (kernel.invariants(state, 0) !== -2) {
@@ -82,7 +82,8 @@ export function recheck(
   recorded: { initial: Record<string, ScalarJson>; steps: readonly RecordedStep[]; violation: { kind: string; property: string } },
 ): Rechecked {
   const W = system.layout.width;
-  const out = new SuccessorBuffer(W);
+  const ex = new Expander(kernel, W);
+  const out = ex.out;
   const differ = (want: Record<string, ScalarJson>, got: Record<string, ScalarJson>): string => {
     for (const k of new Set([...Object.keys(want), ...Object.keys(got)]))
       if (want[k] !== got[k]) return `${k} is ${got[k] === undefined ? 'not in the model' : JSON.stringify(got[k])} where the trace has ${want[k] === undefined ? 'no such location' : JSON.stringify(want[k])}`;
@@ -94,11 +95,11 @@ export function recheck(
   const steps: TraceStep[] = [];
   const path: number[] = [];
   for (const [k, rec] of recorded.steps.entries()) {
-    const r = kernel.successors(state, 0, out);
-    const n = r < 0 ? out.count : r;
+    ex.expand(state, 0);
+    const n = ex.count;
     const label = `step ${k + 1} (${rec.process}: ${rec.action})`;
     if (rec.failing) {
-      if (r !== -1 || kernel.signal.kind !== recorded.violation.kind)
+      if (!ex.failed || kernel.signal.kind !== recorded.violation.kind)
         return { ok: false, step: k + 1, reason: `${label} was recorded as failing with a ${recorded.violation.kind} violation; it no longer fails` };
       steps.push({ action: out.failedAction, state: null });
       path.push(out.count);
@@ -122,7 +123,8 @@ export function recheck(
     if (k < 0 || system.invariantNames[k] !== v.property)
       return { ok: false, step: recorded.steps.length, reason: `every step replays, but invariant ${v.property} now holds in the last state` };
   } else if (v.kind === 'deadlock') {
-    if (kernel.successors(state, 0, out) !== 0 || kernel.validEnd(state, 0))
+    ex.expand(state, 0);
+    if (!ex.deadlocked)
       return { ok: false, step: recorded.steps.length, reason: 'every step replays, but the last state is no longer a deadlock' };
   } else if (kernel.invariants(state, 0) !== -2) {
     return { ok: false, step: recorded.steps.length, reason: `every step replays, but the ${v.kind} violation is gone` };

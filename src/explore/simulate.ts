@@ -1,8 +1,8 @@
 // Random walks for models too large to exhaust: from the initial state, take a successor
 // chosen by a seeded generator, checking every property on the way. The same seed gives the
 // same walks. A violation found this way is real but not necessarily the shortest.
-import { SuccessorBuffer, type Kernel, type TransitionSystem } from '../compile/system.ts';
-import type { FoundViolation, ViolationKind } from './bfs.ts';
+import type { Kernel, TransitionSystem } from '../compile/system.ts';
+import { deadlockViolation, Expander, invariantViolation, type FoundViolation } from './expand.ts';
 
 export interface SimulateOptions {
   readonly steps: number; // longest walk
@@ -35,7 +35,8 @@ export function rng(seed: number): () => number {
 
 export function simulate(system: TransitionSystem, kernel: Kernel, o: SimulateOptions): SimulateResult {
   const W = system.layout.width;
-  const out = new SuccessorBuffer(W);
+  const ex = new Expander(kernel, W, o.deadlock !== false);
+  const out = ex.out;
   const next = rng(o.seed);
   const start = Date.now();
   let stepsTaken = 0;
@@ -47,44 +48,24 @@ export function simulate(system: TransitionSystem, kernel: Kernel, o: SimulateOp
     stepsTaken,
     durationMs: Date.now() - start,
   });
-  const invariantAt = (state: Int32Array, path: number[]): FoundViolation | null => {
-    const k = kernel.invariants(state, 0);
-    if (k === -1) return null;
-    if (k === -2) return { kind: kernel.signal.kind as ViolationKind, property: kernel.signal.kind, message: kernel.signal.message, depth: path.length, path: [...path] };
-    const name = system.invariantNames[k];
-    return { kind: 'invariant', property: name, message: `invariant ${name} is false`, depth: path.length, path: [...path] };
-  };
   for (let run = 0; run < o.runs; run++) {
     if (o.shouldStop?.()) return { verdict: 'incomplete', violation: null, run, runsDone: run, stepsTaken, durationMs: Date.now() - start };
     let state = system.initial.slice();
     const path: number[] = [];
-    const v0 = invariantAt(state, path);
+    const v0 = invariantViolation(system, kernel, state, 0, 0, () => []);
     if (v0) return found(run, v0);
     for (let step = 0; step < o.steps; step++) {
-      const r = kernel.successors(state, 0, out);
-      if (r === 0) {
-        if (o.deadlock !== false && !kernel.validEnd(state, 0))
-          return found(run, { kind: 'deadlock', property: 'deadlock', message: 'no process can take a step', depth: path.length, path: [...path] });
-        break; // every process is done or idle: this walk is over
-      }
+      ex.expand(state, 0);
+      if (ex.deadlocked) return found(run, deadlockViolation(path.length, [...path]));
+      if (ex.count === 0 && !ex.failed) break; // every process is done or idle: this walk is over
       // A step that fails stands after the successors made before it; it can be chosen too.
-      const choices = r < 0 ? out.count + 1 : r;
+      const choices = ex.failed ? ex.count + 1 : ex.count;
       const pick = Math.floor(next() * choices);
       stepsTaken++;
-      if (r < 0 && pick === out.count) {
-        const kind = kernel.signal.kind as ViolationKind;
-        return found(run, {
-          kind,
-          property: kind === 'assert' ? kernel.signal.message : kind,
-          message: kind === 'assert' ? `assertion failed: ${kernel.signal.message}` : kernel.signal.message,
-          depth: path.length + 1,
-          path: [...path, out.count],
-          failedAction: out.failedAction,
-        });
-      }
+      if (ex.failed && pick === ex.count) return found(run, ex.failure(path.length + 1, path));
       state = out.buf.slice(pick * W, pick * W + W);
       path.push(pick);
-      const v = invariantAt(state, path);
+      const v = invariantViolation(system, kernel, state, 0, path.length, () => [...path]);
       if (v) return found(run, v);
     }
   }

@@ -5,10 +5,12 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { threadId } from 'node:worker_threads';
-import { instantiate, SuccessorBuffer, type Kernel } from '../compile/system.ts';
+import { instantiate, type Kernel } from '../compile/system.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
+import { reportError, type ReportedError } from './errors.ts';
+import { Expander } from './expand.ts';
 import { fingerprint } from './fingerprint.ts';
-import { sharedHas, sharedInsert, type SeenTable } from './shared-seen-set.ts';
+import { hasShared, insertShared, type FingerprintTable } from './store.ts';
 
 /** Slots of the control block shared by the coordinator and the workers. */
 export const CTRL = { cursor: 0, stop: 1, size: 2, pauseAt: 3, expanded: 4, length: 8 } as const;
@@ -30,7 +32,7 @@ export interface LevelTask {
   /** The work of this round: triples (segment, lo, hi), claimed one by one with CTRL.cursor. */
   readonly chunks: Int32Array;
   readonly control: Int32Array; // over a SharedArrayBuffer, see CTRL
-  readonly table: SeenTable;
+  readonly table: FingerprintTable;
   readonly tableLog2: number; // changes when the coordinator replaced the table
   readonly lastLevel: boolean; // at --max-depth: look, do not insert
   readonly deadlock: boolean;
@@ -46,13 +48,13 @@ export interface LevelResult {
   readonly cutByDepth: boolean;
   /** The part of a chunk left unexpanded when the table filled up: (segment, lo, hi). */
   readonly remainder: readonly [number, number, number] | null;
-  readonly error?: string;
+  readonly error?: ReportedError;
 }
 
 interface ThreadState {
   runId: number;
   kernel: Kernel;
-  out: SuccessorBuffer;
+  expander: Expander;
   level: number;
   buffers: [Int32Array, Int32Array]; // next-frontier segments, by level parity
   seg: Int32Array;
@@ -79,10 +81,11 @@ export function expandLevel(task: LevelTask): LevelResult {
   const K = task.packedWords;
   if (!mine || mine.runId !== task.runId) {
     const buffer = () => new Int32Array(new SharedArrayBuffer(K * 4 * 4096));
+    const kernel = instantiate(task);
     mine = {
       runId: task.runId,
-      kernel: instantiate(task),
-      out: new SuccessorBuffer(W),
+      kernel,
+      expander: new Expander(kernel, W, task.deadlock),
       level: -1,
       buffers: [buffer(), buffer()],
       seg: new Int32Array(0),
@@ -112,7 +115,7 @@ export function expandLevel(task: LevelTask): LevelResult {
   let violationDepth = -1;
   let cutByDepth = false;
   let remainder: [number, number, number] | null = null;
-  const result = (error?: string): LevelResult => ({
+  const result = (error?: ReportedError): LevelResult => ({
     threadId,
     level: task.level,
     segment: { buf: me.seg, count: me.segCount },
@@ -140,7 +143,7 @@ export function expandLevel(task: LevelTask): LevelResult {
       }
     }
   } catch (e) {
-    return result((e as Error).message);
+    return result(reportError(e));
   }
   return result();
 }
@@ -152,10 +155,10 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
   const scratch = me.scratch;
   const packed = me.packed;
   const kernel = me.kernel;
-  const out = me.out;
+  const ex = me.expander;
+  const out = ex.out;
   const depth = task.level;
   const lastLevel = task.lastLevel;
-  const deadlock = task.deadlock;
   const table = task.table;
   const ctl = task.control;
   let seg = me.seg;
@@ -172,10 +175,10 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
     // transitions are counted only once it is complete).
     if (Atomics.load(ctl, CTRL.size) + unpublished >= Atomics.load(ctl, CTRL.pauseAt)) break;
     kernel.unpack(src, i * K, scratch, 0);
-    const r = kernel.successors(scratch, 0, out);
-    const n = r < 0 ? out.count : r;
-    if (r < 0 && !lastLevel) violationDepth = violationDepth < 0 ? depth + 1 : Math.min(violationDepth, depth + 1);
-    else if (r === 0 && deadlock && !kernel.validEnd(scratch, 0)) violationDepth = depth;
+    ex.expand(scratch, 0);
+    const n = ex.count;
+    if (ex.failed && !lastLevel) violationDepth = violationDepth < 0 ? depth + 1 : Math.min(violationDepth, depth + 1);
+    else if (ex.deadlocked) violationDepth = depth;
     const buf = out.buf;
     for (let j = 0; j < n; j++) {
       const so = j * W;
@@ -184,10 +187,10 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
       const a = fp[0];
       const b = fp[1];
       if (lastLevel) {
-        if (!sharedHas(table, a, b)) cutByDepth = true;
+        if (!hasShared(table, a, b)) cutByDepth = true;
         continue;
       }
-      if (!sharedInsert(table, a, b)) continue;
+      if (!insertShared(table, a, b)) continue;
       let pauseNow = false;
       if (++unpublished >= PUBLISH_EVERY) {
         pauseNow = Atomics.add(ctl, CTRL.size, unpublished) + unpublished >= Atomics.load(ctl, CTRL.pauseAt);

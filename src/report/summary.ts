@@ -3,13 +3,13 @@ import type { ChalkInstance } from 'chalk';
 import * as I from '../check/ir.ts';
 import type { TransitionSystem } from '../compile/system.ts';
 import type { ExploreResult } from '../explore/bfs.ts';
+import { memoryLabel, type MemorySpec } from '../memory/index.ts';
 import { describeProperty } from './trace.ts';
 
 export interface CheckRun {
   readonly version: string;
   readonly system: TransitionSystem;
-  readonly memory: 'sc' | 'tso' | 'arm';
-  readonly storeBuffer?: number;
+  readonly memory: MemorySpec;
   readonly workers: number;
   readonly result: ExploreResult;
 }
@@ -40,8 +40,8 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     model: run.system.model.name,
     file: run.system.model.mainFile.path,
     constants: constantsObject(run.system.model),
-    memory: run.memory,
-    storeBuffer: run.memory !== 'sc' ? (run.storeBuffer ?? null) : null,
+    memory: run.memory.name,
+    storeBuffer: run.memory.storeBuffer ?? null,
     workers: run.workers,
     verdict: r.verdict,
     stopReason: r.stopReason,
@@ -71,7 +71,7 @@ export function headline(run: CheckRun): string {
   const m = run.system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
   const w = `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
-  const mem = memoryLabel(run.memory, run.storeBuffer);
+  const mem = memoryLabel(run.memory);
   return `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, ${w}`;
 }
 
@@ -108,9 +108,4 @@ export function numbersBlock(run: CheckRun): string {
       ? '  whole states stored (--exact): no fingerprint collision possible'
       : `  fingerprint collision probability ${p === 0 ? '0' : p.toExponential(1)} (64-bit fingerprints)`,
   ].join('\n');
-}
-
-/** "memory sc", "memory tso (store buffers of 2)", "memory arm (store buffers of 2)". */
-export function memoryLabel(memory: 'sc' | 'tso' | 'arm', storeBuffer?: number): string {
-  return memory === 'sc' ? 'memory sc' : `memory ${memory} (store buffers of ${storeBuffer})`;
 }

@@ -8,6 +8,7 @@ import { flatView, structuredView, type ScalarJson } from '../compile/state-view
 import { actionLine, type TransitionSystem } from '../compile/system.ts';
 import type { FoundViolation } from '../explore/bfs.ts';
 import type { Trace } from '../explore/replay.ts';
+import type { MemorySpec } from '../memory/index.ts';
 import { constantsObject } from './summary.ts';
 
 export const TRACE_FORMAT = 'mmucheck-trace';
@@ -53,7 +54,7 @@ export function traceDocument(
   system: TransitionSystem,
   trace: Trace,
   violation: FoundViolation,
-  meta: { version: string; origin: TraceDocument['origin']; memory: string; storeBuffer?: number },
+  meta: { version: string; origin: TraceDocument['origin']; memory: MemorySpec },
 ): TraceDocument {
   const initial = flatView(system, trace.initial);
   let prev = initial;
@@ -83,8 +84,8 @@ export function traceDocument(
     version: meta.version,
     model: { name: system.model.name, file: system.model.mainFile.path, sourceSha256: sourceHash(system) },
     constants: constantsObject(system.model),
-    memory: meta.memory,
-    ...(meta.storeBuffer !== undefined ? { storeBuffer: meta.storeBuffer } : {}),
+    memory: meta.memory.name,
+    ...(meta.memory.storeBuffer !== undefined ? { storeBuffer: meta.memory.storeBuffer } : {}),
     origin: meta.origin,
     violation: { kind: violation.kind, property: violation.property, depth: violation.depth, message: violation.message },
     initial,

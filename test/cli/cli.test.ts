@@ -184,3 +184,32 @@ describe('mmucheck compile', () => {
     expect(dot.stdout).toMatch(/^digraph "bbm_leaf_mini" \{/);
   });
 });
+
+describe('errors and limits through the command line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmucheck-errors-'));
+  const runaway = join(dir, 'runaway.mmu');
+  writeFileSync(runaway, 'model runaway;\nshared x: 0..1;\nprocess p {\n  x = 1;\n  atomic { while (x == 1) { skip; } }\n}\n');
+
+  for (const workers of ['1', '2']) {
+    it(`a runaway atomic block is a model error at its statement: exit 2 (--workers ${workers})`, () => {
+      const r = run(['check', runaway, '--workers', workers]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/runaway\.mmu:5:3: error: an atomic block ran more than 100,000 statements \(in p\)/);
+      expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    });
+
+    it(`a memory limit and a state limit tripping together give the memory limit (--workers ${workers})`, () => {
+      const r = run(['check', 'models/examples/token-pool.mmu', '--memory-limit', '1', '--max-states', '2', '--json', '--workers', workers]);
+      expect(r.code).toBe(3);
+      expect(JSON.parse(r.stdout).stopReason).toBe('memory-limit');
+    });
+  }
+
+  it('compile --emit js takes --memory and shows the step comments', () => {
+    const r = run(['compile', BBM, '--emit', 'js', '--memory', 'arm']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\s*\/\/ bbm-leaf-mini\.mmu:47 {2}old = READ_ONCE\(pte\);/m);
+    expect(r.stdout).toMatch(/\$m\.normalise\(ob, o\)/);
+    expect(Math.max(...r.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(200);
+  });
+});

@@ -3,7 +3,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/check/check.ts';
 import { compile, instantiate, type TransitionSystem } from '../../src/compile/system.ts';
-import { explore, ModelRuntimeError } from '../../src/explore/bfs.ts';
+import { explore } from '../../src/explore/bfs.ts';
+import { ModelError } from '../../src/explore/errors.ts';
 import { closePools, exploreParallel } from '../../src/explore/parallel.ts';
 import { naiveExplore } from '../reference/naive.ts';
 
@@ -48,7 +49,7 @@ describe('checker and compiler', () => {
 
   it('an empty loop inside an atomic block hits the statement limit instead of hanging', async () => {
     const sys = system('model m; process p { atomic { loop { } } }');
-    await expect(explore(sys, instantiate(sys))).rejects.toThrow(ModelRuntimeError);
+    await expect(explore(sys, instantiate(sys))).rejects.toThrow(ModelError);
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/check/check.ts';
 import { compile, type TransitionSystem } from '../../src/compile/system.ts';
-import { ModelRuntimeError } from '../../src/explore/bfs.ts';
+import { ModelError } from '../../src/explore/errors.ts';
 import { closePools, exploreParallel } from '../../src/explore/parallel.ts';
 import { loadSpec, specFiles } from '../../src/cli/specs.ts';
 import { randomModel } from '../reference/random-models.ts';
@@ -92,7 +92,7 @@ describe('limits and failures with workers', () => {
     // The runaway block is three steps deep, so the main thread hands it to the workers.
     const src = 'model spin; shared x: 0..1; shared y: 0..2; process p { y = 1; y = 2; atomic { while (x == 0) { skip; } } }';
     const sys = system('/virtual/spin.mmu', {}, () => src);
-    await expect(exploreParallel(sys, { workers: 2, startBudget: 1 })).rejects.toThrow(ModelRuntimeError);
+    await expect(exploreParallel(sys, { workers: 2, startBudget: 1 })).rejects.toThrow(ModelError);
     await expect(exploreParallel(sys, { workers: 2, startBudget: 1 })).rejects.toThrow(/100,000 statements/);
   });
 

@@ -1,11 +1,12 @@
-// What the golden files hold, computed in-process: diagnostics for broken models and
-// counterexamples for buggy variants. Paths are relative to the repository, and timings are
+// What the golden files hold, computed in-process: diagnostics for broken models,
+// counterexamples for buggy variants, and the generated code of one example per memory model. Paths are relative to the repository, and timings are
 // never part of the text. `npm run goldens` rewrites the files; the test compares.
 import { Chalk } from 'chalk';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { instantiate } from '../../src/compile/system.ts';
-import { buildSystem } from '../../src/cli/pipeline.ts';
+import { buildSystem } from '../../src/cli/run-check.ts';
+import { memorySpec } from '../../src/memory/index.ts';
 import { loadSpec, specFiles } from '../../src/cli/specs.ts';
 import { explore } from '../../src/explore/bfs.ts';
 import { replay } from '../../src/explore/replay.ts';
@@ -26,7 +27,7 @@ function diagnosticsOf(model: string): string {
   const prev = process.cwd();
   process.chdir(ROOT);
   try {
-    const built = buildSystem(relative(ROOT, model), {});
+    const built = buildSystem(relative(ROOT, model), {}, undefined, memorySpec('sc'));
     if (built.system) return 'no diagnostics\n';
     return renderDiagnostics(built.diagnostics, plain) + '\n';
   } finally {
@@ -45,7 +46,7 @@ async function counterexample(
   const prev = process.cwd();
   process.chdir(ROOT);
   try {
-    const built = buildSystem(model, consts, invariants, memory);
+    const built = buildSystem(model, consts, invariants, memorySpec(memory.memory, memory.storeBuffer));
     if (!built.system) return renderDiagnostics(built.diagnostics, plain) + '\n';
     const sys = built.system;
     const r = await explore(sys, instantiate(sys), { deadlock });
@@ -87,11 +88,22 @@ function specCounterexamples(): GoldenCase[] {
   return out;
 }
 
+/** The generated code of a small example under each memory model, as `compile --emit js` prints it. */
+function generatedCode(): GoldenCase[] {
+  return (['sc', 'tso', 'arm'] as const).map((m) => ({
+    name: `generated/bbm-leaf-mini.${m}.js`,
+    produce: async () => {
+      const built = buildSystem(join(ROOT, 'models/examples/bbm-leaf-mini.mmu'), {}, undefined, memorySpec(m));
+      return built.system ? `${built.system.source}\n` : renderDiagnostics(built.diagnostics, plain);
+    },
+  }));
+}
+
 export function goldenCases(): GoldenCase[] {
   const diags = readdirSync(DIAG_DIR)
     .filter((f) => f.endsWith('.mmu'))
     .sort()
     .map((f) => ({ name: `diagnostics/${f.replace(/\.mmu$/, '.expected')}`, produce: async () => diagnosticsOf(join(DIAG_DIR, f)) }));
   const traces = TRACES.map((t) => ({ name: `traces/${t.name}`, produce: () => counterexample(t.model, t.consts, t.format) }));
-  return [...diags, ...traces, ...specCounterexamples()];
+  return [...diags, ...traces, ...specCounterexamples(), ...generatedCode()];
 }

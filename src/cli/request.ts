@@ -1,0 +1,71 @@
+// A check as the user asked for it: parsed once from the command line (or from a spec), then
+// run by run-check.ts and rendered by the command. Every mistake in an option is a diagnostic
+// (exit 2) raised here, before any work is done.
+import { availableParallelism } from 'node:os';
+import type { ConstOverrides } from '../check/check.ts';
+import type { LimitOptions } from '../explore/limits.ts';
+import { isBuffered, MEMORY_MODEL_NAMES, memorySpec, type MemorySpec } from '../memory/index.ts';
+import { constAssignments, failOption, oneOf, positiveInt, seconds, size } from './options.ts';
+
+export interface CheckRequest {
+  readonly model: string; // the path of the model file
+  readonly constants: ConstOverrides;
+  /** Only these invariants (all when undefined). */
+  readonly invariants?: readonly string[];
+  readonly memory: MemorySpec;
+  readonly deadlock: boolean;
+  readonly workers: number;
+  /** Whole states instead of fingerprints (one worker). */
+  readonly exact: boolean;
+  readonly limits: Omit<LimitOptions, 'shouldStop'>;
+}
+
+/** The options every exploring command shares. */
+export interface ModelFlags {
+  const: string[];
+  invariant: string[];
+  deadlock: boolean;
+  memory?: string;
+  storeBuffer?: string;
+}
+
+export interface CheckFlags extends ModelFlags {
+  workers?: string;
+  exact?: boolean;
+  maxStates?: string;
+  maxDepth?: string;
+  timeLimit?: string;
+  memoryLimit?: string;
+}
+
+/** --memory NAME and --store-buffer K (only for a model with buffers). */
+export function memoryOption(flags: { memory?: string; storeBuffer?: string }): MemorySpec {
+  const name = oneOf('--memory', flags.memory, MEMORY_MODEL_NAMES) ?? 'sc';
+  const storeBuffer = positiveInt('--store-buffer', flags.storeBuffer);
+  if (storeBuffer !== undefined && !isBuffered(name))
+    failOption(`--store-buffer goes with --memory ${MEMORY_MODEL_NAMES.filter(isBuffered).join(' or ')}`);
+  return memorySpec(name, storeBuffer);
+}
+
+export function workersOption(raw: string | undefined): number {
+  return positiveInt('--workers', raw) ?? availableParallelism();
+}
+
+export function checkRequest(model: string, flags: CheckFlags): CheckRequest {
+  const requested = workersOption(flags.workers);
+  return {
+    model,
+    constants: constAssignments(flags.const),
+    invariants: flags.invariant.length ? flags.invariant : undefined,
+    memory: memoryOption(flags),
+    deadlock: flags.deadlock,
+    workers: flags.exact ? 1 : requested,
+    exact: Boolean(flags.exact),
+    limits: {
+      maxStates: positiveInt('--max-states', flags.maxStates),
+      maxDepth: positiveInt('--max-depth', flags.maxDepth, 0),
+      timeLimitMs: (seconds('--time-limit', flags.timeLimit) ?? 0) * 1000 || undefined,
+      memoryLimitBytes: size('--memory-limit', flags.memoryLimit),
+    },
+  };
+}

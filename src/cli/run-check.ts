@@ -1,0 +1,106 @@
+// Runs a CheckRequest: build the transition system, explore it, rebuild the counterexample.
+// What comes out is data (an outcome); the commands render it and turn it into an exit code.
+import type { ChalkInstance } from 'chalk';
+import { checkFile, type ConstOverrides } from '../check/check.ts';
+import { compile, instantiate, type TransitionSystem } from '../compile/system.ts';
+import type { ExploreResult, Progress } from '../explore/bfs.ts';
+import { ModelError } from '../explore/errors.ts';
+import { exploreParallel } from '../explore/parallel.ts';
+import { replay, type Trace } from '../explore/replay.ts';
+import type { MemorySpec } from '../memory/index.ts';
+import { diag, type Diagnostic } from '../parse/diagnostic.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
+import type { CheckRequest } from './request.ts';
+
+export const EXIT = { pass: 0, violation: 1, input: 2, incomplete: 3, internal: 70, interrupted: 130 } as const;
+
+export type Built = { system: TransitionSystem; diagnostics?: undefined } | { system?: undefined; diagnostics: Diagnostic[] };
+
+/** The stages one after another: load and parse, check, compile. Diagnostics, never output. */
+export function buildSystem(path: string, overrides: ConstOverrides, invariants: readonly string[] | undefined, memory: MemorySpec): Built {
+  const checked = checkFile(path, overrides);
+  if (!checked.model) return { diagnostics: checked.diagnostics };
+  const model = checked.model;
+  if (invariants && invariants.length) {
+    const names = model.invariants.map((i) => i.name);
+    const unknown = invariants.filter((n) => !names.includes(n));
+    if (unknown.length)
+      return {
+        diagnostics: unknown.map((n) =>
+          diag('option', `--invariant: the model has no invariant '${n}'`, undefined, {
+            notes: [names.length ? `its invariants are: ${names.join(', ')}` : 'it declares no invariants'],
+          }),
+        ),
+      };
+  }
+  const compiled = compile(model, { invariants, memory: memory.name, storeBuffer: memory.storeBuffer });
+  return compiled.system ? { system: compiled.system } : { diagnostics: compiled.diagnostics };
+}
+
+export type RunOutcome =
+  /** The model or an option is wrong (exit 2). */
+  | { readonly kind: 'input'; readonly diagnostics: Diagnostic[] }
+  /** The search ran into a problem of the model's (exit 2), at a step when known. */
+  | { readonly kind: 'model-error'; readonly system: TransitionSystem; readonly diagnostic: Diagnostic }
+  /** The engine failed (exit 70). */
+  | { readonly kind: 'engine-error'; readonly message: string }
+  | { readonly kind: 'done'; readonly system: TransitionSystem; readonly result: ExploreResult; readonly trace: Trace | null };
+
+export interface RunHooks {
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressIntervalMs?: number;
+  readonly shouldStop?: () => boolean;
+}
+
+export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const built = buildSystem(req.model, req.constants, req.invariants, req.memory);
+  if (!built.system) return { kind: 'input', diagnostics: built.diagnostics };
+  const system = built.system;
+  let result: ExploreResult;
+  try {
+    result = await exploreParallel(system, { workers: req.workers, exact: req.exact, deadlock: req.deadlock, ...req.limits, ...hooks });
+  } catch (e) {
+    if (e instanceof ModelError) return { kind: 'model-error', system, diagnostic: modelErrorDiagnostic(system, e) };
+    return { kind: 'engine-error', message: e instanceof Error ? e.message : String(e) };
+  }
+  const trace = result.violation ? replay(system, instantiate(system), result.violation) : null;
+  return { kind: 'done', system, result, trace };
+}
+
+/** A model error as a diagnostic at the statement that was running. */
+export function modelErrorDiagnostic(system: TransitionSystem, e: ModelError): Diagnostic {
+  const action = e.action === undefined ? undefined : system.actions[e.action];
+  const where = action ? ` (in ${system.layout.instances[action.instance].name})` : '';
+  return diag('model', `${e.message}${where}`, action?.span);
+}
+
+export function exitCode(outcome: RunOutcome): number {
+  switch (outcome.kind) {
+    case 'input':
+    case 'model-error':
+      return EXIT.input;
+    case 'engine-error':
+      return EXIT.internal;
+    case 'done': {
+      const r = outcome.result;
+      if (r.verdict === 'violation') return EXIT.violation;
+      if (r.verdict === 'incomplete') return r.stopReason === 'interrupted' ? EXIT.interrupted : EXIT.incomplete;
+      return EXIT.pass;
+    }
+  }
+}
+
+/** Builds the system for a command, or prints why it cannot (then the exit code is 2). */
+export function buildOrReport(
+  path: string,
+  overrides: ConstOverrides,
+  invariants: readonly string[] | undefined,
+  memory: MemorySpec,
+  err: { write(s: string): unknown },
+  color: ChalkInstance,
+): TransitionSystem | undefined {
+  const built = buildSystem(path, overrides, invariants, memory);
+  if (built.system) return built.system;
+  err.write(renderDiagnostics(built.diagnostics, color) + '\n');
+  return undefined;
+}

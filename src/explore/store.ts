@@ -1,0 +1,268 @@
+// Where an explorer keeps the states it has seen: the StateStore interface and its three
+// implementations. Fingerprint stores keep a 64-bit fingerprint per state in an open-addressing
+// table of Int32 pairs (`FingerprintTable`, the one probe loop below); the local one is used by
+// one thread and grows itself, the shared one lives in a SharedArrayBuffer, is inserted into
+// by every worker at once (lock-free, Laarman et al., FMCAD 2010) and grows between rounds of
+// a level, when nobody inserts. The exact store keeps whole states (no collision possible).
+//
+// A slot is empty when its first word is 0, so no stored half is ever 0: a half that hashes
+// to 0 is stored as 1, which costs a negligible sliver of the 64 bits. A concurrent inserter
+// claims a slot with a compare-and-swap of its first word and then stores the second; a reader
+// that finds a claimed slot whose second word is still 0 waits for it.
+import { fingerprint } from './fingerprint.ts';
+
+export interface StateStore {
+  /** Adds the packed state at s[off..]; true when it was not there before. */
+  insert(s: Int32Array, off: number): boolean;
+  has(s: Int32Array, off: number): boolean;
+  readonly size: number;
+  readonly bytes: number;
+  /** Whole states are stored: no fingerprint collision is possible. */
+  readonly exact: boolean;
+}
+
+/** 2 words per slot; `mask` is slots - 1. Plain data, so workers receive it in a task. */
+export interface FingerprintTable {
+  readonly words: Int32Array;
+  readonly mask: number;
+}
+
+export function newTable(slotsLog2: number, shared = true): FingerprintTable {
+  const slots = 2 ** slotsLog2;
+  const bytes = slots * 8;
+  return { words: new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)), mask: slots - 1 };
+}
+
+const home = (a: number, b: number, mask: number): number => (a ^ Math.imul(b, 0x9e3779b1)) & mask;
+
+/**
+ * The probe loop. From slot `i` on, the slot holding (a, b) (as its index), or the first empty
+ * slot (as -1 - index). Both halves are non-zero. Reads are plain; a slot whose second half is
+ * not there yet is being filled by another thread, and is waited for.
+ */
+export function probe(t: FingerprintTable, a: number, b: number, i = home(a, b, t.mask)): number {
+  const w = t.words;
+  const mask = t.mask;
+  for (let probes = 0; probes <= mask; probes++) {
+    const at = i << 1;
+    const x = w[at];
+    if (x === 0) return -1 - i;
+    if (x === a) {
+      let y = w[at + 1];
+      while (y === 0) y = Atomics.load(w, at + 1);
+      if (y === b) return i;
+    }
+    i = (i + 1) & mask;
+  }
+  throw new TableFullError(`the seen-set is full (${mask + 1} slots)`);
+}
+
+export class TableFullError extends Error {}
+
+/** Fingerprint halves as stored: never 0. */
+const half = (x: number): number => (x === 0 ? 1 : x);
+
+/**
+ * Inserts (a, b) from any number of threads at once; true when it was not there before. A
+ * duplicate, the common case in BFS, costs no atomic operation at all: only claiming an empty
+ * slot does, and a lost race goes on probing from that slot.
+ */
+export function insertShared(t: FingerprintTable, a: number, b: number): boolean {
+  a = half(a);
+  b = half(b);
+  let r = probe(t, a, b);
+  for (;;) {
+    if (r >= 0) return false;
+    const i = -1 - r;
+    const x = Atomics.compareExchange(t.words, i << 1, 0, a);
+    if (x === 0) {
+      Atomics.store(t.words, (i << 1) + 1, b);
+      return true;
+    }
+    r = probe(t, a, b, i);
+  }
+}
+
+export function hasShared(t: FingerprintTable, a: number, b: number): boolean {
+  return probe(t, half(a), half(b)) >= 0;
+}
+
+/** Every fingerprint of `from` into `to` (a bigger table); only when nobody inserts. */
+export function copyInto(from: FingerprintTable, to: FingerprintTable): void {
+  const w = from.words;
+  for (let at = 0; at < w.length; at += 2) {
+    if (w[at] === 0) continue;
+    const r = probe(to, w[at], w[at + 1]);
+    if (r < 0) {
+      to.words[(-1 - r) << 1] = w[at];
+      to.words[((-1 - r) << 1) + 1] = w[at + 1];
+    }
+  }
+}
+
+/** 64-bit fingerprints, one thread: about 11-16 bytes per state; collisions possible. */
+export class FingerprintStore implements StateStore {
+  readonly exact = false;
+  private t: FingerprintTable;
+  private readonly fp = new Int32Array(2);
+  size = 0;
+
+  constructor(
+    private readonly width: number,
+    slotsLog2 = 16,
+  ) {
+    this.t = newTable(slotsLog2, false);
+  }
+
+  /** The table itself, for handing the search over to the workers. */
+  get table(): FingerprintTable {
+    return this.t;
+  }
+
+  get bytes(): number {
+    return this.t.words.byteLength;
+  }
+
+  insert(s: Int32Array, off: number): boolean {
+    if (this.size * 4 >= (this.t.mask + 1) * 3) this.grow();
+    fingerprint(s, off, this.width, this.fp);
+    const a = half(this.fp[0]);
+    const b = half(this.fp[1]);
+    const r = probe(this.t, a, b);
+    if (r >= 0) return false;
+    const at = (-1 - r) << 1;
+    this.t.words[at] = a;
+    this.t.words[at + 1] = b;
+    this.size++;
+    return true;
+  }
+
+  has(s: Int32Array, off: number): boolean {
+    fingerprint(s, off, this.width, this.fp);
+    return probe(this.t, half(this.fp[0]), half(this.fp[1])) >= 0;
+  }
+
+  private grow(): void {
+    const bigger = newTable(Math.log2(this.t.mask + 1) + 1, false);
+    copyInto(this.t, bigger);
+    this.t = bigger;
+  }
+}
+
+/** Whole states (--exact): no collision is possible; 4 bytes per slot per state, plus the table. */
+export class ExactStore implements StateStore {
+  readonly exact = true;
+  private states: Int32Array;
+  private used: Uint8Array;
+  private mask: number;
+  size = 0;
+  private readonly fp = new Int32Array(2);
+
+  constructor(private readonly width: number) {
+    this.used = new Uint8Array(1 << 12);
+    this.states = new Int32Array((1 << 12) * Math.max(width, 1));
+    this.mask = (1 << 12) - 1;
+  }
+
+  /** The slot holding the state, or the empty slot where it belongs. */
+  private find(s: Int32Array, off: number): number {
+    const W = this.width;
+    fingerprint(s, off, W, this.fp);
+    let i = this.fp[0] & this.mask;
+    for (;;) {
+      if (!this.used[i]) return i;
+      let same = true;
+      for (let k = 0; k < W; k++)
+        if (this.states[i * W + k] !== s[off + k]) {
+          same = false;
+          break;
+        }
+      if (same) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  insert(s: Int32Array, off: number): boolean {
+    if (this.size * 4 >= (this.mask + 1) * 3) this.grow();
+    const i = this.find(s, off);
+    if (this.used[i]) return false;
+    this.used[i] = 1;
+    this.states.set(s.subarray(off, off + this.width), i * this.width);
+    this.size++;
+    return true;
+  }
+
+  has(s: Int32Array, off: number): boolean {
+    return this.used[this.find(s, off)] === 1;
+  }
+
+  get bytes(): number {
+    return this.states.byteLength + this.used.byteLength;
+  }
+
+  private grow(): void {
+    const W = this.width;
+    const { states, used } = this;
+    const slots = (this.mask + 1) * 2;
+    this.states = new Int32Array(slots * Math.max(W, 1));
+    this.used = new Uint8Array(slots);
+    this.mask = slots - 1;
+    this.size = 0;
+    for (let i = 0; i < used.length; i++) if (used[i]) this.insert(states, i * W);
+  }
+}
+
+/**
+ * The table the workers share, and its growth protocol: it is kept at most 85% full during a
+ * level and grows past 80% between levels. Workers stop at the pause mark, which leaves room
+ * above it for what the others insert before they notice (each publishes its count every
+ * `publishEvery` inserts and then stops at once); then it doubles, and they go on. Linear
+ * probing over 8-byte slots stays within a cache line or two even that full, and the table is
+ * most of the memory, so it is kept dense.
+ */
+export class SharedStore {
+  table: FingerprintTable;
+  slotsLog2: number;
+
+  constructor(
+    firstLog2: number,
+    private readonly workers: number,
+    private readonly publishEvery: number,
+  ) {
+    // Never below 4,096 slots: the pause mark needs room above it.
+    this.slotsLog2 = Math.max(12, firstLog2);
+    this.table = newTable(this.slotsLog2);
+  }
+
+  /** Takes the `states` fingerprints of a one-thread search that hands over to the workers. */
+  adopt(from: FingerprintTable, states: number): void {
+    while (2 ** this.slotsLog2 * 0.5 < states) this.slotsLog2++; // room for the next levels
+    this.table = newTable(this.slotsLog2);
+    copyInto(from, this.table);
+  }
+
+  private mark(slots: number): number {
+    return Math.min(Math.floor(0.85 * slots), slots - 4 * this.workers * this.publishEvery);
+  }
+
+  /**
+   * Grows the table if `size` states leave too little room (only while no worker inserts);
+   * returns the pause mark and whether it grew (the old table must then be let go).
+   */
+  ensureRoom(size: number, betweenLevels: boolean): { pauseAt: number; grew: boolean } {
+    let grew = false;
+    const limit = (log2: number) => (betweenLevels ? Math.min(0.8 * 2 ** log2, this.mark(2 ** log2)) : this.mark(2 ** log2));
+    while (size >= limit(this.slotsLog2)) {
+      this.slotsLog2++;
+      const bigger = newTable(this.slotsLog2);
+      copyInto(this.table, bigger);
+      this.table = bigger;
+      grew = true;
+    }
+    return { pauseAt: this.mark(2 ** this.slotsLog2), grew };
+  }
+
+  get bytes(): number {
+    return this.table.words.byteLength;
+  }
+}
