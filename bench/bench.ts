@@ -15,10 +15,7 @@ const cores = availableParallelism();
 // P workers draw one of T tokens from a shared pool, do three local steps while holding it,
 // return it and do one more step. Four positions hold a token and two do not, so the model
 // has sum_{k<=T} C(P,k) 4^k 2^(P-k) states: a count known without running any checker.
-const SIZES = [
-  { label: '~2 M', P: 8, T: 8 },
-  ...(quick ? [] : [{ label: '~30 M', P: 10, T: 6 }]),
-];
+const SIZES = [{ label: '~2 M', P: 8, T: 8 }, ...(quick ? [] : [{ label: '~30 M', P: 10, T: 6 }])];
 
 function expectedStates(P: number, T: number): number {
   let total = 0;

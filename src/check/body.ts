@@ -236,14 +236,11 @@ export class BodyChecker {
   private op(call: Extract<A.Expr, { kind: 'call' }>, scope: Scope): Extract<I.Stmt, { kind: 'op' }> {
     const name = call.callee.name;
     const sig = OPS[name];
-    if (call.args.length !== sig.args)
-      fail(`${name} takes ${sig.args} argument${sig.args > 1 ? 's' : ''}, not ${call.args.length}`, call.span);
+    if (call.args.length !== sig.args) fail(`${name} takes ${sig.args} argument${sig.args > 1 ? 's' : ''}, not ${call.args.length}`, call.span);
     const location = this.lvalue(call.args[0], scope);
     if (!I.isScalar(location.type)) fail(`${name} needs a scalar location, not ${I.showType(location.type)}`, call.args[0].span);
-    if (sig.kind === 'bool' && location.type.kind !== 'bool')
-      fail(`${name} needs a bool location, not ${I.showType(location.type)}`, call.args[0].span);
-    if (sig.kind === 'int' && location.type.kind !== 'int')
-      fail(`${name} needs an integer location, not ${I.showType(location.type)}`, call.args[0].span);
+    if (sig.kind === 'bool' && location.type.kind !== 'bool') fail(`${name} needs a bool location, not ${I.showType(location.type)}`, call.args[0].span);
+    if (sig.kind === 'int' && location.type.kind !== 'int') fail(`${name} needs an integer location, not ${I.showType(location.type)}`, call.args[0].span);
     const args = call.args.slice(1).map((a) => {
       const e = this.expr(a, scope);
       this.assignable(location.type, e.type, a.span);
@@ -277,8 +274,7 @@ export class BodyChecker {
     }
     const decl = entry.decl;
     if (place.inlineStack.includes(name)) fail(`inline '${name}' expands itself`, call.callee.span);
-    if (call.args.length !== decl.params.length)
-      fail(`inline '${name}' takes ${decl.params.length} argument(s), not ${call.args.length}`, call.span);
+    if (call.args.length !== decl.params.length) fail(`inline '${name}' takes ${decl.params.length} argument(s), not ${call.args.length}`, call.span);
     const names = new Map<string, Binding>();
     decl.params.forEach((p, i) => names.set(p.name, { kind: 'arg', expr: this.expr(call.args[i], scope) }));
     const inner: Scope = { names, parent: scope };
@@ -304,8 +300,7 @@ export class BodyChecker {
 
   private lvalue(e: A.Expr, scope: Scope | null): I.Expr {
     const c = this.expr(e, scope);
-    const ok = (x: I.Expr): boolean =>
-      x.kind === 'global' || x.kind === 'local' || ((x.kind === 'index' || x.kind === 'field') && ok(x.base));
+    const ok = (x: I.Expr): boolean => x.kind === 'global' || x.kind === 'local' || ((x.kind === 'index' || x.kind === 'field') && ok(x.base));
     if (!ok(c)) fail(`cannot assign to '${spanText(e.span)}'`, e.span);
     return c;
   }
@@ -491,8 +486,7 @@ export class BodyChecker {
       if (!ref) fail('done() takes one process instance, like done(p) or done(p[i])', e.span);
       return { kind: 'procDone', process: ref!.process, instance: ref!.instance, type: BOOL, span: e.span };
     }
-    if (Object.hasOwn(OPS, name) || name === 'WRITE_ONCE')
-      fail(`${name} is a step of its own: use it as a statement or as 'x = ${name}(...);'`, e.span);
+    if (Object.hasOwn(OPS, name) || name === 'WRITE_ONCE') fail(`${name} is a step of its own: use it as a statement or as 'x = ${name}(...);'`, e.span);
     if (FENCES.has(name)) fail(`${name}() is a statement, not a value`, e.span);
     const entry = this.m.entries.get(name);
     if (entry?.kind === 'inline') fail(`inline '${name}' is a statement, not a value`, e.span);

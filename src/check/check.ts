@@ -304,10 +304,8 @@ export class ModelChecker {
     try {
       return evalConst(e);
     } catch (err) {
-      if (err instanceof NotConstant)
-        throw new DiagnosticError(diag('const', `expected ${what}: this reads state`, e.span));
-      if (err instanceof ConstDivisionByZero)
-        throw new DiagnosticError(diag('const', 'division by zero in a constant expression', e.span));
+      if (err instanceof NotConstant) throw new DiagnosticError(diag('const', `expected ${what}: this reads state`, e.span));
+      if (err instanceof ConstDivisionByZero) throw new DiagnosticError(diag('const', 'division by zero in a constant expression', e.span));
       throw err;
     }
   }
@@ -362,8 +360,7 @@ export class ModelChecker {
     const e = this.entries.get(name.name);
     if (!e) throw new DiagnosticError(diag('unknown-name', `unknown type '${name.name}'`, name.span));
     if (e.kind === 'enum') return e.type;
-    if (e.kind !== 'type' && e.kind !== 'struct')
-      throw new DiagnosticError(diag('type', `'${name.name}' is not a type`, name.span));
+    if (e.kind !== 'type' && e.kind !== 'struct') throw new DiagnosticError(diag('type', `'${name.name}' is not a type`, name.span));
     const cached = this.typeCache.get(name.name);
     if (cached === 'busy') throw new DiagnosticError(diag('type', `type '${name.name}' is defined in terms of itself`, name.span));
     if (cached) return cached;
@@ -397,8 +394,7 @@ export class ModelChecker {
       if (t.kind === 'array') return I.typeValues(t.index).map(() => fill(t.elem));
       if (t.kind === 'struct') return t.fields.map((f) => fill(f.type));
       body.assignable(t, e.type, init.span);
-      if (t.kind === 'int' && (v < t.lo || v > t.hi))
-        throw new DiagnosticError(diag('range', `initial value ${v} is outside ${I.showType(t)}`, init.span));
+      if (t.kind === 'int' && (v < t.lo || v > t.hi)) throw new DiagnosticError(diag('range', `initial value ${v} is outside ${I.showType(t)}`, init.span));
       return v;
     };
     return fill(type);

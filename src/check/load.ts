@@ -15,10 +15,7 @@ export interface LoadedProgram {
 /** `readText` is injectable so tests can load models from memory. */
 export type ReadText = (absPath: string) => string;
 
-export function loadProgram(
-  path: string,
-  readText: ReadText = (p) => readFileSync(p, 'utf8'),
-): { program?: LoadedProgram; diagnostics: Diagnostic[] } {
+export function loadProgram(path: string, readText: ReadText = (p) => readFileSync(p, 'utf8')): { program?: LoadedProgram; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const files: SourceFile[] = [];
@@ -51,9 +48,7 @@ export function loadProgram(
           const last = diagnostics.pop()!;
           diagnostics.push({ ...last, span: d.span });
         }
-      } else if (d.kind === 'model' && !isMain) {
-        continue; // a library file may name itself; only the main file names the model
-      } else decls.push(d);
+      } else if (d.kind !== 'model' || isMain) decls.push(d); // a library may name itself; only the main file names the model
     }
     return file;
   };

@@ -6,7 +6,7 @@ import { formatBytes, headline, numbersBlock, summaryObject, verdictLine, type C
 import { traceDocument } from '../report/trace-document.ts';
 import { colorFor, VERSION } from './output.ts';
 import { checkRequest, type CheckFlags as RequestFlags } from './request.ts';
-import { EXIT, exitCode, runCheck } from './run-check.ts';
+import { EXIT, exitCode, runCheck, type RunOutcome } from './run-check.ts';
 import { renderTrace, traceChoice, writeTrace, type TraceFlags } from './trace-output.ts';
 
 export { EXIT } from './run-check.ts';
@@ -24,8 +24,7 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   const errColor = colorFor(err, flags.color);
   const request = checkRequest(path, flags);
   const traceOpt = traceChoice(flags, Boolean(out.isTTY));
-  if (flags.exact && Number(flags.workers) > 1 && !flags.quiet && !flags.json)
-    err.write('mmucheck: note: --exact explores with 1 worker\n');
+  if (flags.exact && Number(flags.workers) > 1 && !flags.quiet && !flags.json) err.write('mmucheck: note: --exact explores with 1 worker\n');
 
   let interrupted = false;
   const onSigint = () => {
@@ -34,7 +33,7 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   };
   process.on('SIGINT', onSigint);
   const progress = !flags.quiet && !flags.json ? progressPrinter(err) : undefined;
-  let outcome;
+  let outcome: RunOutcome;
   try {
     outcome = await runCheck(request, {
       onProgress: progress?.update,

@@ -43,7 +43,9 @@ function bundled(): ModelEntry[] {
   const dirs = ['models', 'models/examples'];
   const entries: ModelEntry[] = [];
   for (const d of dirs) {
-    for (const f of readdirSync(join(ROOT, d)).filter((x) => x.endsWith('.mmu')).sort()) {
+    for (const f of readdirSync(join(ROOT, d))
+      .filter((x) => x.endsWith('.mmu'))
+      .sort()) {
       const path = join(ROOT, d, f);
       const checked = checkFile(path);
       if (!checked.model) continue;
@@ -78,4 +80,3 @@ export function modelsCommand(flags: { json?: boolean; color?: boolean }): numbe
   out.write(`\n${all.length} models; check one with: mmucheck check ${all[0]?.file ?? 'MODEL.mmu'} --const NAME=VALUE\n`);
   return EXIT.pass;
 }
-

@@ -42,8 +42,7 @@ export interface CheckFlags extends ModelFlags {
 export function memoryOption(flags: { memory?: string; storeBuffer?: string }): MemorySpec {
   const name = oneOf('--memory', flags.memory, MEMORY_MODEL_NAMES) ?? 'sc';
   const storeBuffer = positiveInt('--store-buffer', flags.storeBuffer);
-  if (storeBuffer !== undefined && !isBuffered(name))
-    failOption(`--store-buffer goes with --memory ${MEMORY_MODEL_NAMES.filter(isBuffered).join(' or ')}`);
+  if (storeBuffer !== undefined && !isBuffered(name)) failOption(`--store-buffer goes with --memory ${MEMORY_MODEL_NAMES.filter(isBuffered).join(' or ')}`);
   return memorySpec(name, storeBuffer);
 }
 

@@ -21,7 +21,7 @@ export function buildSystem(path: string, overrides: ConstOverrides, invariants:
   const checked = checkFile(path, overrides);
   if (!checked.model) return { diagnostics: checked.diagnostics };
   const model = checked.model;
-  if (invariants && invariants.length) {
+  if (invariants?.length) {
     const names = model.invariants.map((i) => i.name);
     const unknown = invariants.filter((n) => !names.includes(n));
     if (unknown.length)

@@ -46,18 +46,26 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
   const m = system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
   const mem = memoryLabel(memory);
-  const lines = [`mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, simulation: ${runs} run${runs === 1 ? '' : 's'} of up to ${steps} steps, seed ${seed}`];
+  const lines = [
+    `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, simulation: ${runs} run${runs === 1 ? '' : 's'} of up to ${steps} steps, seed ${seed}`,
+  ];
   let traceText: string | undefined;
   if (r.violation) {
     const trace = replay(system, kernel, r.violation);
     const doc = traceDocument(system, trace, r.violation, { version: VERSION, origin: { command: 'simulate', seed, run: r.run }, memory });
     if (traceOpt.out) writeTrace(traceOpt.out, renderTrace(system, trace, r.violation, doc, traceOpt.format, colorFor(out, false)));
     else if (!flags.quiet) traceText = renderTrace(system, trace, r.violation, doc, traceOpt.format, flags.json ? errColor : color) as string;
-    lines.push(color.red.bold(`violation: ${describeProperty(r.violation)}, found in run ${r.run + 1} at step ${r.violation.depth} (a random walk: not necessarily the shortest)`));
+    lines.push(
+      color.red.bold(
+        `violation: ${describeProperty(r.violation)}, found in run ${r.run + 1} at step ${r.violation.depth} (a random walk: not necessarily the shortest)`,
+      ),
+    );
   } else if (r.verdict === 'incomplete') {
     lines.push(color.yellow.bold(`incomplete: interrupted after ${r.runsDone} runs; no violation found`));
   } else {
-    lines.push(color.green.bold(`no violation in ${runs} random walk${runs === 1 ? '' : 's'} (${r.stepsTaken.toLocaleString('en-US')} steps): this is not a proof`));
+    lines.push(
+      color.green.bold(`no violation in ${runs} random walk${runs === 1 ? '' : 's'} (${r.stepsTaken.toLocaleString('en-US')} steps): this is not a proof`),
+    );
   }
   if (flags.json) {
     out.write(
@@ -74,7 +82,9 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
         steps,
         exhaustive: false,
         verdict: r.verdict,
-        violation: r.violation ? { kind: r.violation.kind, property: r.violation.property, depth: r.violation.depth, message: r.violation.message, run: r.run + 1 } : null,
+        violation: r.violation
+          ? { kind: r.violation.kind, property: r.violation.property, depth: r.violation.depth, message: r.violation.message, run: r.run + 1 }
+          : null,
         stepsTaken: r.stepsTaken,
         durationMs: r.durationMs,
       }) + '\n',

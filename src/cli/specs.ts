@@ -12,9 +12,7 @@ export interface SpecCheck {
   readonly maxStates?: number;
   readonly memory: 'sc' | 'tso' | 'arm';
   readonly storeBuffer?: number;
-  readonly expect:
-    | { verdict: 'pass'; states?: number; maxDepth?: number }
-    | { verdict: 'violation'; kind?: string; property?: string; depth: number };
+  readonly expect: { verdict: 'pass'; states?: number; maxDepth?: number } | { verdict: 'violation'; kind?: string; property?: string; depth: number };
 }
 
 export interface Spec {
@@ -30,7 +28,7 @@ export function specFiles(args: readonly string[]): { files: string[]; errors: s
   const files: string[] = [];
   const errors: string[] = [];
   for (const a of args.length ? args : ['specs']) {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(a);
     } catch {
@@ -60,8 +58,7 @@ export function loadSpec(file: string): SpecLoad {
   const bad = (what: string): SpecLoad => ({ error: `${file}: ${what}` });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('a spec is a JSON object');
   const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o))
-    if (!['$schema', 'model', 'description', 'checks'].includes(k)) return bad(`unknown field '${k}'`);
+  for (const k of Object.keys(o)) if (!['$schema', 'model', 'description', 'checks'].includes(k)) return bad(`unknown field '${k}'`);
   if (typeof o.model !== 'string') return bad("'model' must be the path of a .mmu file");
   if (!Array.isArray(o.checks) || o.checks.length === 0) return bad("'checks' must be a non-empty array");
   const checks: SpecCheck[] = [];
@@ -82,8 +79,7 @@ export function loadSpec(file: string): SpecLoad {
     for (const [n, v] of Object.entries(consts as object))
       if (!['string', 'number', 'boolean'].includes(typeof v)) return bad(`${cw}: constant ${n} must be a number, a bool or a name`);
     if (k.deadlock !== undefined && typeof k.deadlock !== 'boolean') return bad(`${cw}: 'deadlock' must be true or false`);
-    if (k.memory !== undefined && k.memory !== 'sc' && k.memory !== 'tso' && k.memory !== 'arm')
-      return bad(`${cw}: 'memory' must be "sc", "tso" or "arm"`);
+    if (k.memory !== undefined && k.memory !== 'sc' && k.memory !== 'tso' && k.memory !== 'arm') return bad(`${cw}: 'memory' must be "sc", "tso" or "arm"`);
     if (k.storeBuffer !== undefined && !(Number.isInteger(k.storeBuffer) && (k.storeBuffer as number) > 0 && (k.memory === 'tso' || k.memory === 'arm')))
       return bad(`${cw}: 'storeBuffer' is a positive integer, with "memory": "tso" or "arm"`);
     if (k.invariants !== undefined && !(Array.isArray(k.invariants) && k.invariants.every((x) => typeof x === 'string')))
@@ -97,8 +93,7 @@ export function loadSpec(file: string): SpecLoad {
       for (const key of Object.keys(e)) if (!['verdict', 'states', 'maxDepth'].includes(key)) return bad(`${cw}: expect has unknown field '${key}'`);
       if (!int(e.states) || !int(e.maxDepth)) return bad(`${cw}: 'states' and 'maxDepth' must be whole numbers`);
     } else if (e.verdict === 'violation') {
-      for (const key of Object.keys(e))
-        if (!['verdict', 'kind', 'property', 'depth'].includes(key)) return bad(`${cw}: expect has unknown field '${key}'`);
+      for (const key of Object.keys(e)) if (!['verdict', 'kind', 'property', 'depth'].includes(key)) return bad(`${cw}: expect has unknown field '${key}'`);
       if (!Number.isInteger(e.depth)) return bad(`${cw}: a violation needs its 'depth'`);
       if (e.kind !== undefined && !KINDS.includes(e.kind as string)) return bad(`${cw}: 'kind' must be one of ${KINDS.join(', ')}`);
       if (e.property !== undefined && typeof e.property !== 'string') return bad(`${cw}: 'property' must be a string`);

@@ -69,7 +69,11 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
   const line = (o: CheckOutcome, ms: number) => {
     const mark = o.ok ? color.green('ok  ') : color.red('FAIL');
     const r = o.result;
-    const verdict = r ? (r.verdict === 'violation' ? `violation ${r.violation!.kind === 'invariant' ? r.violation!.property : r.violation!.kind} at depth ${r.violation!.depth}` : r.verdict) : 'error';
+    const verdict = r
+      ? r.verdict === 'violation'
+        ? `violation ${r.violation!.kind === 'invariant' ? r.violation!.property : r.violation!.kind} at depth ${r.violation!.depth}`
+        : r.verdict
+      : 'error';
     const states = r ? `${r.states.toLocaleString('en-US')} states` : '';
     out.write(`${mark} ${o.spec} › ${o.check}  ${verdict}${states ? `, ${states}` : ''}, ${(ms / 1000).toFixed(2)} s\n`);
     if (!o.ok && o.reason) out.write(`     ${o.reason.split('\n').join('\n     ')}\n`);

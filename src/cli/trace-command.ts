@@ -49,7 +49,8 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
   const candidates = flags.model ? [flags.model] : [doc.model.file, join(dirname(file), doc.model.file)];
   const modelPath = candidates.find((p) => existsSync(p));
   if (!modelPath) failOption(`the model of this trace, ${doc.model.file}, is not found; name it with --model PATH`);
-  if (!MEMORY_MODEL_NAMES.includes(doc.memory as MemoryModelName)) return fail(`${file} is not a usable trace: unknown memory model ${JSON.stringify(doc.memory)}`, EXIT.input);
+  if (!MEMORY_MODEL_NAMES.includes(doc.memory as MemoryModelName))
+    return fail(`${file} is not a usable trace: unknown memory model ${JSON.stringify(doc.memory)}`, EXIT.input);
   const memory = memorySpec(doc.memory as MemoryModelName, doc.storeBuffer);
   const built = buildSystem(modelPath!, doc.constants, undefined, memory);
   if (!built.system) {

@@ -21,8 +21,7 @@ export interface TraceFlags {
 export function traceChoice(flags: TraceFlags, stdoutIsTty: boolean): { format: TraceFormat; out?: string } {
   const format = oneOf('--trace', flags.trace, TRACE_FORMATS) ?? (stdoutIsTty ? 'table' : 'text');
   if (format === 'msgpack' && !flags.traceOut) failOption('--trace msgpack writes binary: give it a file with --trace-out FILE');
-  if (flags.traceOut && existsSync(flags.traceOut) && !flags.force)
-    failOption(`--trace-out: ${flags.traceOut} already exists; pass --force to overwrite it`);
+  if (flags.traceOut && existsSync(flags.traceOut) && !flags.force) failOption(`--trace-out: ${flags.traceOut} already exists; pass --force to overwrite it`);
   return { format, out: flags.traceOut };
 }
 

@@ -3,7 +3,7 @@
 // a plain store may go to a store buffer and a load may forward from it; under arm values
 // carry views. The statement and expression emitters ask the Access of their context and
 // never which memory model they are in.
-import * as I from '../check/ir.ts';
+import type * as I from '../check/ir.ts';
 import type { CodeWriter } from './code-writer.ts';
 import { emitAddress, emitExpr, type ExprContext } from './emit-expr.ts';
 import { slotCount } from './layout.ts';

@@ -66,11 +66,7 @@ const SC_RULES: StepRules = { fenceIsStep: () => false, ordersAcquireRelease: fa
  * acquire/release order nothing, smp_load_acquire and smp_store_release become the plain load
  * and store they are on sc and x86.
  */
-export function buildAutomaton(
-  p: I.Process,
-  param: number | undefined,
-  rules: StepRules = SC_RULES,
-): { automaton?: Automaton; diagnostics: Diagnostic[] } {
+export function buildAutomaton(p: I.Process, param: number | undefined, rules: StepRules = SC_RULES): { automaton?: Automaton; diagnostics: Diagnostic[] } {
   const ordered = rules.ordersAcquireRelease;
   const diagnostics: Diagnostic[] = [];
   const at = (node: Draft): Point => Object.assign(new Point(), { node });
@@ -116,8 +112,7 @@ export function buildAutomaton(
           if (!s.result) return k; // a load whose value is dropped changes nothing
           return lower({ kind: 'assign', target: s.result, value: s.location, span: s.span }, k, env, jumps);
         }
-        if (!ordered && s.op === 'smp_store_release')
-          return lower({ kind: 'assign', target: s.location, value: s.args[0], span: s.span }, k, env, jumps);
+        if (!ordered && s.op === 'smp_store_release') return lower({ kind: 'assign', target: s.location, value: s.args[0], span: s.span }, k, env, jumps);
         const n = draft();
         n.edges.push({ kind: 'step', stmt: s, env, next: k });
         return at(n);
@@ -207,8 +202,7 @@ export function buildAutomaton(
   const start = lowerList(p.body, at(terminal), [], {});
 
   for (const { head, stmt } of loops) {
-    if (!resolve(head))
-      diagnostics.push(diag('no-step', 'this loop can never take a step: its body has no statement that is a step', stmt.span));
+    if (!resolve(head)) diagnostics.push(diag('no-step', 'this loop can never take a step: its body has no statement that is a step', stmt.span));
   }
   if (diagnostics.length) return { diagnostics };
 

@@ -133,8 +133,7 @@ export function emitExpr(e: I.Expr, ctx: ExprContext): string {
     case 'procDone': {
       const p = ctx.layout.processes[e.process];
       const inst = instanceIndex(e.process, e.instance, ctx);
-      if (typeof inst === 'number')
-        return `(${ctx.arr}[${ctx.base} + ${ctx.layout.instances[inst].pcSlot}] === ${ctx.terminalPc(inst)})`;
+      if (typeof inst === 'number') return `(${ctx.arr}[${ctx.base} + ${ctx.layout.instances[inst].pcSlot}] === ${ctx.terminalPc(inst)})`;
       const count = I.typeSize(ctx.model.processes[e.process].param!.type);
       const terms = ctx.tables.table(Int32Array.from({ length: count }, (_, k) => ctx.terminalPc(p.firstInstance + k)));
       return `((k) => ${ctx.arr}[${ctx.base} + ${p.firstSlot} + k * ${p.stride}] === ${terms}[k])(${inst.code})`;
@@ -213,4 +212,3 @@ export function emitAddress(e: I.Expr, ctx: ExprContext): string {
   walk(e);
   return [String(constant), ...parts].join(' + ');
 }
-

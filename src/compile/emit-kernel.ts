@@ -3,7 +3,7 @@
 // order, which is part of the model's meaning (it decides which counterexample is first):
 // process instances in declaration order, each instance's edges in program order, then the
 // memory system's own steps.
-import * as I from '../check/ir.ts';
+import type * as I from '../check/ir.ts';
 import { memoryLabel } from '../memory/index.ts';
 import type { EmitHost, MemoryModel } from '../memory/model.ts';
 import type { Span } from '../parse/source.ts';
@@ -121,7 +121,11 @@ function where(span: Span): string {
 }
 
 function firstLine(span: Span): string {
-  const text = span.file.text.slice(span.start, span.end).split('\n')[0].trim().replace(/\s*\{$/, '');
+  const text = span.file.text
+    .slice(span.start, span.end)
+    .split('\n')[0]
+    .trim()
+    .replace(/\s*\{$/, '');
   return text.length > 100 ? `${text.slice(0, 99)}…` : text;
 }
 

@@ -2,7 +2,6 @@
 // model's own terms (enum members by name, bools as booleans). Traces are written with it,
 // and a saved trace is re-checked against it.
 import * as I from '../check/ir.ts';
-import { eachScalar } from './layout.ts';
 import type { TransitionSystem } from './system.ts';
 
 export type ScalarJson = number | boolean | string;
@@ -65,4 +64,3 @@ export function sameView(a: Record<string, ScalarJson>, b: Record<string, Scalar
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every((k) => a[k] === b[k]);
 }
-

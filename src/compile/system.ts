@@ -2,7 +2,7 @@
 // per process instance, validation against the memory model, then the generated kernel. A
 // TransitionSystem is a value; `instantiate` turns its source into functions (in the main
 // thread or in a worker), handing the generated code its runtime.
-import * as I from '../check/ir.ts';
+import type * as I from '../check/ir.ts';
 import { memoryModel, memoryRuntime, memorySpec, type MemoryModel, type MemoryModelName } from '../memory/index.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
 import type { Diagnostic } from '../parse/diagnostic.ts';

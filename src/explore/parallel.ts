@@ -166,7 +166,7 @@ class Coordinator {
   private frontierCount = 1;
 
   private async levels(): Promise<ExploreResult> {
-    const { system, options } = this;
+    const { system } = this;
     const K = system.packing.words;
     const kernel = this.kernel;
     const h = this.handOff;
@@ -253,7 +253,10 @@ class Coordinator {
       chunks = Int32Array.from([...again, ...chunks.subarray(claimed * 3)]);
       if (inline) await this.breathe();
     }
-    const segments = [...latest.values()].sort((a, b) => a.threadId - b.threadId).map((r) => r.segment).filter((s) => s.count > 0);
+    const segments = [...latest.values()]
+      .sort((a, b) => a.threadId - b.threadId)
+      .map((r) => r.segment)
+      .filter((s) => s.count > 0);
     return { segments, violationDepth, cutByDepth, error };
   }
 

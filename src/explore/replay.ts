@@ -35,8 +35,7 @@ export function replay(system: TransitionSystem, kernel: Kernel, violation: Foun
   switch (violation.kind) {
     case 'invariant': {
       const k = kernel.invariants(state, 0);
-      if (k < 0 || system.invariantNames[k] !== violation.property)
-        throw new ReplayError(`replay did not reproduce the violation of ${violation.property}`);
+      if (k < 0 || system.invariantNames[k] !== violation.property) throw new ReplayError(`replay did not reproduce the violation of ${violation.property}`);
       break;
     }
     case 'deadlock':
@@ -66,9 +65,7 @@ export interface RecordedStep {
   readonly state: Record<string, ScalarJson> | null;
 }
 
-export type Rechecked =
-  | { ok: true; trace: Trace; path: number[] }
-  | { ok: false; step: number; reason: string };
+export type Rechecked = { ok: true; trace: Trace; path: number[] } | { ok: false; step: number; reason: string };
 
 /**
  * Replays a saved trace against the model as it is now. Each step must lead to the recorded
@@ -86,7 +83,8 @@ export function recheck(
   const out = ex.out;
   const differ = (want: Record<string, ScalarJson>, got: Record<string, ScalarJson>): string => {
     for (const k of new Set([...Object.keys(want), ...Object.keys(got)]))
-      if (want[k] !== got[k]) return `${k} is ${got[k] === undefined ? 'not in the model' : JSON.stringify(got[k])} where the trace has ${want[k] === undefined ? 'no such location' : JSON.stringify(want[k])}`;
+      if (want[k] !== got[k])
+        return `${k} is ${got[k] === undefined ? 'not in the model' : JSON.stringify(got[k])} where the trace has ${want[k] === undefined ? 'no such location' : JSON.stringify(want[k])}`;
     return 'no difference';
   };
   let state = system.initial.slice();
@@ -110,7 +108,10 @@ export function recheck(
     let pick = rec.position < n && sameView(want, at(rec.position)) ? rec.position : -1;
     for (let j = 0; pick < 0 && j < n; j++) if (sameView(want, at(j))) pick = j;
     if (pick < 0) {
-      const why = rec.position < n ? `the step at the recorded position now gives a state where ${differ(want, at(rec.position))}` : `only ${n} steps are enabled there now`;
+      const why =
+        rec.position < n
+          ? `the step at the recorded position now gives a state where ${differ(want, at(rec.position))}`
+          : `only ${n} steps are enabled there now`;
       return { ok: false, step: k + 1, reason: `no step from the state before ${label} leads to the recorded state: ${why}` };
     }
     state = out.buf.slice(pick * W, pick * W + W);
@@ -124,8 +125,7 @@ export function recheck(
       return { ok: false, step: recorded.steps.length, reason: `every step replays, but invariant ${v.property} now holds in the last state` };
   } else if (v.kind === 'deadlock') {
     ex.expand(state, 0);
-    if (!ex.deadlocked)
-      return { ok: false, step: recorded.steps.length, reason: 'every step replays, but the last state is no longer a deadlock' };
+    if (!ex.deadlocked) return { ok: false, step: recorded.steps.length, reason: 'every step replays, but the last state is no longer a deadlock' };
   } else if (kernel.invariants(state, 0) !== -2) {
     return { ok: false, step: recorded.steps.length, reason: `every step replays, but the ${v.kind} violation is gone` };
   }

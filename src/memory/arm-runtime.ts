@@ -38,7 +38,7 @@ export interface ArmRuntimeData {
   readonly viewSlots: readonly number[];
 }
 
-const mx = (a: number, b: number): number => (a > b ? a : b);
+const mx = Math.max;
 
 export class ArmRuntime {
   /** The view of the value being computed. */
@@ -116,7 +116,10 @@ export class ArmRuntime {
     const va = this.w;
     this.w = this.saved.pop()!;
     const I = this.inst[i];
-    const C = I[0], E = I[1], H = I[2], V = I[3];
+    const C = I[0],
+      E = I[1],
+      H = I[2],
+      V = I[3];
     let vpre = mx(va, a[b + V + VR_NEW]);
     if (acq) vpre = mx(vpre, a[b + V + V_REL]);
     const li = this.locIndex[slot];
@@ -151,7 +154,9 @@ export class ArmRuntime {
   /** A pending store: (slot, value, va | vd, flags) at the end of instance i's buffer. */
   sb(a: Int32Array, b: number, i: number, slot: number, val: number, va: number, vd: number, rel: number): void {
     const I = this.inst[i];
-    const C = I[0], E = I[1], V = I[3];
+    const C = I[0],
+      E = I[1],
+      V = I[3];
     const c = a[b + C];
     const e = b + E + 4 * c;
     a[e] = slot;
@@ -165,7 +170,8 @@ export class ArmRuntime {
   /** No release store of instance i is pending (an acquire load waits for that). */
   noRelease(a: Int32Array, b: number, i: number): boolean {
     const I = this.inst[i];
-    const C = I[0], E = I[1];
+    const C = I[0],
+      E = I[1];
     for (let k = a[b + C] - 1; k >= 0; k--) if (a[b + E + 4 * k + 3] & RELEASE) return false;
     return true;
   }
@@ -191,7 +197,10 @@ export class ArmRuntime {
   /** Pending store k of instance i reaches memory. */
   commit(a: Int32Array, b: number, i: number, k: number): void {
     const I = this.inst[i];
-    const C = I[0], E = I[1], H = I[2], V = I[3];
+    const C = I[0],
+      E = I[1],
+      H = I[2],
+      V = I[3];
     const e = b + E + 4 * k;
     const slot = a[e];
     const val = a[e + 1];
@@ -224,7 +233,8 @@ export class ArmRuntime {
   /** smp_wmb(): a barrier after the newest pending store. */
   wmb(a: Int32Array, b: number, i: number): void {
     const I = this.inst[i];
-    const C = I[0], E = I[1];
+    const C = I[0],
+      E = I[1];
     const c = a[b + C];
     if (c > 0) a[b + E + 4 * (c - 1) + 3] |= BARRIER_AFTER;
   }
@@ -263,7 +273,8 @@ export class ArmRuntime {
    */
   rmw(a: Int32Array, b: number, i: number, slot: number, store: number, nv: number, va: number, vd: number): number {
     const I = this.inst[i];
-    const H = I[2], V = I[3];
+    const H = I[2],
+      V = I[3];
     const li = this.locIndex[slot];
     const m = b + this.MEM + li * this.MS;
     let t = a[m];
@@ -320,7 +331,9 @@ export class ArmRuntime {
    */
   atomicEnd(a: Int32Array, b: number, s: Int32Array, so: number, i: number): void {
     const I = this.inst[i];
-    const H = I[2], V = I[3], D = I[4];
+    const H = I[2],
+      V = I[3],
+      D = I[4];
     const T = this.maxTs(a, b);
     const st = this.marks.st;
     const stored = st.length > 0;

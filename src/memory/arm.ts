@@ -116,7 +116,13 @@ export function armv8(size: number): MemoryModel {
 
   function validate(s: I.Stmt, out: Diagnostic[]): void {
     if (s.kind === 'assign' && !I.isScalar(s.target.type) && (sharedRoot(s.target, model) || sharedRoot(s.value, model)))
-      out.push(diag('arm', 'under --memory arm, a whole array or struct of a shared location cannot be loaded or stored in one step: copy it element by element', s.span));
+      out.push(
+        diag(
+          'arm',
+          'under --memory arm, a whole array or struct of a shared location cannot be loaded or stored in one step: copy it element by element',
+          s.span,
+        ),
+      );
     for (const list of childLists(s)) for (const c of list) validate(c, out);
   }
 
@@ -311,7 +317,9 @@ export function armv8(size: number): MemoryModel {
             const val = state[e + 1];
             const flags = state[e + 3];
             // "(rel)" marks a release store, "|" a barrier (smp_wmb) after the store.
-            items.push(`${target.name}=${target.type ? I.showValue(target.type, val) : val}${flags & RELEASE ? ' (rel)' : ''}${flags & BARRIER_AFTER ? ' |' : ''}`);
+            items.push(
+              `${target.name}=${target.type ? I.showValue(target.type, val) : val}${flags & RELEASE ? ' (rel)' : ''}${flags & BARRIER_AFTER ? ' |' : ''}`,
+            );
           }
           return items.join(' ');
         },

@@ -40,7 +40,9 @@ export function totalStoreOrder(size: number): MemoryModel {
     store(w, target, value, ctx, how) {
       if (!bufferStores || !sharedRoot(target, ctx.model)) return direct.store(w, target, value, ctx, how);
       // The value first, then the address (as for a store to memory), and the same range check.
-      w.line(`{ const $v = ${checkedValue(value, target.type, target, ctx)}; $m.push(${ctx.arr}, ${ctx.base}, ${instance}, ${emitAddress(target, ctx)}, $v); }`);
+      w.line(
+        `{ const $v = ${checkedValue(value, target.type, target, ctx)}; $m.push(${ctx.arr}, ${ctx.base}, ${instance}, ${emitAddress(target, ctx)}, $v); }`,
+      );
     },
   });
 
@@ -69,7 +71,9 @@ export function totalStoreOrder(size: number): MemoryModel {
     validate(e: Edge): Diagnostic[] {
       const s = e.stmt;
       if (e.kind === 'step' && (s.kind === 'assign' || s.kind === 'any') && !I.isScalar(s.target.type) && sharedRoot(s.target, model!))
-        return [diag('tso', 'under --memory tso, a whole array or struct cannot be stored to a shared location in one step: copy it element by element', s.span)];
+        return [
+          diag('tso', 'under --memory tso, a whole array or struct cannot be stored to a shared location in one step: copy it element by element', s.span),
+        ];
       return [];
     },
 

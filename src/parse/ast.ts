@@ -12,8 +12,7 @@ export type TypeExpr =
   | { kind: 'range'; lo: Expr; hi: Expr; span: Span }
   | { kind: 'array'; index: TypeExpr | Expr; elem: TypeExpr; span: Span }; // [T]U or [N]U
 
-export type BinaryOp =
-  | '=>' | '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%';
+export type BinaryOp = '=>' | '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%';
 export type Quantifier = 'forall' | 'exists' | 'count' | 'sum';
 
 export type Expr =

@@ -6,14 +6,7 @@ import { lex, type Token } from './lexer.ts';
 import { joinSpans, type SourceFile, type Span } from './source.ts';
 
 const QUANTIFIERS = new Set(['forall', 'exists', 'count', 'sum']);
-const BINARY_LEVELS: BinaryOp[][] = [
-  ['||'],
-  ['&&'],
-  ['==', '!='],
-  ['<', '<=', '>', '>='],
-  ['+', '-'],
-  ['*', '/', '%'],
-];
+const BINARY_LEVELS: BinaryOp[][] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
 
 export function parse(file: SourceFile): { program: Program; diagnostics: Diagnostic[] } {
   const { tokens, diagnostics } = lex(file);

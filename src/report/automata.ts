@@ -6,7 +6,11 @@ import { lineCol } from '../parse/source.ts';
 function edgeLabel(e: Edge): string {
   const span = e.stmt.span;
   const line = lineCol(span.file, span.start).line;
-  const text = span.file.text.slice(span.start, span.end).split('\n')[0].trim().replace(/\s*\{$/, '');
+  const text = span.file.text
+    .slice(span.start, span.end)
+    .split('\n')[0]
+    .trim()
+    .replace(/\s*\{$/, '');
   return `${line}: ${text}`;
 }
 
@@ -55,4 +59,3 @@ export function renderDot(system: TransitionSystem): string {
   out.push('}');
   return out.join('\n');
 }
-

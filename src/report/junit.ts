@@ -12,7 +12,7 @@ export interface JunitCase {
   readonly summary?: string; // the verdict line, for system-out
 }
 
-const escape = (s: string): string =>
+const escapeXml = (s: string): string =>
   s
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
     .replace(/&/g, '&amp;')
@@ -30,14 +30,18 @@ export function junitXml(cases: readonly JunitCase[]): string {
     `<testsuites name="mmucheck" tests="${cases.length}" failures="${count(cases, 'failed')}" errors="${count(cases, 'error')}" time="${time(cases)}">`,
   ];
   for (const [suite, cs] of suites) {
-    out.push(`  <testsuite name="${escape(suite)}" tests="${cs.length}" failures="${count(cs, 'failed')}" errors="${count(cs, 'error')}" skipped="0" time="${time(cs)}">`);
+    out.push(
+      `  <testsuite name="${escapeXml(suite)}" tests="${cs.length}" failures="${count(cs, 'failed')}" errors="${count(cs, 'error')}" skipped="0" time="${time(cs)}">`,
+    );
     for (const c of cs) {
-      out.push(`    <testcase classname="${escape(suite)}" name="${escape(c.name)}" time="${c.seconds.toFixed(3)}">`);
+      out.push(`    <testcase classname="${escapeXml(suite)}" name="${escapeXml(c.name)}" time="${c.seconds.toFixed(3)}">`);
       if (c.outcome !== 'passed') {
         const tag = c.outcome === 'failed' ? 'failure' : 'error';
-        out.push(`      <${tag} message="${escape(c.message ?? '')}" type="${c.outcome === 'failed' ? 'expectation' : 'input'}">${escape(c.detail ?? c.message ?? '')}</${tag}>`);
+        out.push(
+          `      <${tag} message="${escapeXml(c.message ?? '')}" type="${c.outcome === 'failed' ? 'expectation' : 'input'}">${escapeXml(c.detail ?? c.message ?? '')}</${tag}>`,
+        );
       }
-      if (c.summary) out.push(`      <system-out>${escape(c.summary)}</system-out>`);
+      if (c.summary) out.push(`      <system-out>${escapeXml(c.summary)}</system-out>`);
       out.push('    </testcase>');
     }
     out.push('  </testsuite>');

@@ -45,9 +45,7 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     workers: run.workers,
     verdict: r.verdict,
     stopReason: r.stopReason,
-    violation: r.violation
-      ? { kind: r.violation.kind, property: r.violation.property, depth: r.violation.depth, message: r.violation.message }
-      : null,
+    violation: r.violation ? { kind: r.violation.kind, property: r.violation.property, depth: r.violation.depth, message: r.violation.message } : null,
     states: r.states,
     transitions: r.transitions,
     maxDepth: r.maxDepth,

@@ -179,10 +179,10 @@ function validate(v: unknown): TraceDocument {
   };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not a trace document');
   const o = v as Record<string, unknown>;
-  if ('#meta' in o && 'states' in o)
-    bad('this is an ITF trace: it records states only; mmucheck trace reads the json or msgpack formats');
+  if ('#meta' in o && 'states' in o) bad('this is an ITF trace: it records states only; mmucheck trace reads the json or msgpack formats');
   if (o.format !== TRACE_FORMAT) bad(`not an mmucheck trace (format is ${JSON.stringify(o.format)})`);
-  if (o.formatVersion !== TRACE_FORMAT_VERSION) bad(`trace format version ${String(o.formatVersion)} is not supported (this mmucheck reads ${TRACE_FORMAT_VERSION})`);
+  if (o.formatVersion !== TRACE_FORMAT_VERSION)
+    bad(`trace format version ${String(o.formatVersion)} is not supported (this mmucheck reads ${TRACE_FORMAT_VERSION})`);
   const model = o.model as Record<string, unknown> | undefined;
   if (!model || typeof model.file !== 'string' || typeof model.name !== 'string') bad("the trace does not name its model ('model.file')");
   if (typeof o.constants !== 'object' || o.constants === null) bad("'constants' is missing");
@@ -192,11 +192,10 @@ function validate(v: unknown): TraceDocument {
   if (!Array.isArray(o.steps)) bad("'steps' is missing");
   (o.steps as unknown[]).forEach((s, k) => {
     const st = s as Record<string, unknown>;
-    if (typeof st !== 'object' || st === null || typeof st.position !== 'number' || typeof st.failing !== 'boolean')
-      bad(`step ${k + 1} is incomplete`);
+    if (typeof st !== 'object' || st === null || typeof st.position !== 'number' || typeof st.failing !== 'boolean') bad(`step ${k + 1} is incomplete`);
     if (!st.failing && (typeof st.state !== 'object' || st.state === null)) bad(`step ${k + 1} has no state`);
   });
-  if ((o.steps as unknown[]).length !== viol!.depth) bad(`the trace has ${(o.steps as unknown[]).length} steps but its violation is at depth ${String(viol!.depth)}`);
+  if ((o.steps as unknown[]).length !== viol!.depth)
+    bad(`the trace has ${(o.steps as unknown[]).length} steps but its violation is at depth ${String(viol!.depth)}`);
   return o as unknown as TraceDocument;
 }
-

@@ -34,7 +34,7 @@ function changes(system: TransitionSystem, before: Int32Array, after: Int32Array
   // Under a memory model with buffers: an instance's buffer, oldest entry first, whenever it changed.
   system.layout.instances.forEach((inst, i) => {
     const buffer = system.memory.buffer(i);
-    if (buffer && buffer.slots.some((slot) => before[slot] !== after[slot]))
+    if (buffer?.slots.some((slot) => before[slot] !== after[slot]))
       out.push({ name: `${inst.name}.buffer`, short: 'buffer', owner: i, value: `[${buffer.text(after)}]` });
   });
   return out;
@@ -63,13 +63,7 @@ function clip(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, n - 1) + '…';
 }
 
-export function formatTrace(
-  system: TransitionSystem,
-  trace: Trace,
-  violation: FoundViolation,
-  format: TraceFormat,
-  color: ChalkInstance,
-): string {
+export function formatTrace(system: TransitionSystem, trace: Trace, violation: FoundViolation, format: TraceFormat, color: ChalkInstance): string {
   return format === 'table' ? table(system, trace, violation, color) : text(system, trace, violation, color);
 }
 

@@ -23,7 +23,12 @@ describe('parser', () => {
   it('gives => the lowest precedence and keeps C precedence below it', () => {
     const { program } = parse(sourceFile('t', 'model m; invariant i: a || b && c => d == 1 + 2 * 3;'));
     const inv = program.decls[1] as Extract<(typeof program.decls)[number], { kind: 'invariant' }>;
-    expect(inv.expr).toMatchObject({ kind: 'binary', op: '=>', left: { op: '||', right: { op: '&&' } }, right: { op: '==', right: { op: '+', right: { op: '*' } } } });
+    expect(inv.expr).toMatchObject({
+      kind: 'binary',
+      op: '=>',
+      left: { op: '||', right: { op: '&&' } },
+      right: { op: '==', right: { op: '+', right: { op: '*' } } },
+    });
   });
   it('parses quantifier bodies as far as possible', () => {
     const { program, diagnostics } = parse(sourceFile('t', 'model m; invariant i: forall x: 0..1 :: x == 0 => x < 1;'));
@@ -71,7 +76,7 @@ describe('automaton', () => {
     expect(automaton!.nodes[1].labels).toEqual(['here']);
     expect(automaton!.nodes[automaton!.terminal].terminal).toBe(true);
   });
-  it('makes an either a program point of its own, whose steps are its branches\' first steps', () => {
+  it("makes an either a program point of its own, whose steps are its branches' first steps", () => {
     const m = model('model m; shared x: 0..2; process p { either { x = 1; } or { await x == 2; } or { skip; x = 2; } }');
     const { automaton } = buildAutomaton(m.processes[0], undefined);
     expect(automaton!.nodes[0].edges.map((e) => e.stmt.kind)).toEqual(['assign', 'await', 'skip']);

@@ -23,7 +23,9 @@ describe('schemas, validated against real output', () => {
   it('every spec in specs/ and the test fixtures conforms to specs/spec.schema.json', () => {
     const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'specs/spec.schema.json'), 'utf8')));
     const files = [
-      ...readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).map((f) => join(ROOT, 'specs', f)),
+      ...readdirSync(join(ROOT, 'specs'))
+        .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+        .map((f) => join(ROOT, 'specs', f)),
       join(ROOT, 'test/fixtures/specs-good/examples.json'),
     ];
     expect(files.length).toBeGreaterThanOrEqual(7);
@@ -77,7 +79,12 @@ describe('trace dumps and mmucheck trace', () => {
     expect(itf.vars).toEqual(['pte', 'tlb', 'owners', 'walker', 'fault']);
     expect(itf.states).toHaveLength(13);
     expect(itf.states[0]).toMatchObject({ '#meta': { index: 0 }, pte: 'MapA', owners: { '#bigint': '0' } });
-    expect(itf.states[0].tlb).toEqual({ '#map': [[{ '#bigint': '0' }, 'Invalid'], [{ '#bigint': '1' }, 'Invalid']] });
+    expect(itf.states[0].tlb).toEqual({
+      '#map': [
+        [{ '#bigint': '0' }, 'Invalid'],
+        [{ '#bigint': '1' }, 'Invalid'],
+      ],
+    });
     expect(itf.states[12].owners).toEqual({ '#bigint': '2' });
   });
 
@@ -100,7 +107,13 @@ describe('trace dumps and mmucheck trace', () => {
     writeFileSync(join(dir, 'cut.json'), readFileSync(join(dir, 't.json')).subarray(0, 200));
     writeFileSync(join(dir, 'cut.mp'), readFileSync(join(dir, 't.mp')).subarray(0, 100));
     writeFileSync(join(dir, 'other.json'), '{"hello": 1}');
-    for (const [f, why] of [['empty', /empty/], ['cut.json', /not valid JSON.*truncated/], ['cut.mp', /msgpack.*truncated/], ['other.json', /not an mmucheck trace/], ['missing', /no such file/]] as const) {
+    for (const [f, why] of [
+      ['empty', /empty/],
+      ['cut.json', /not valid JSON.*truncated/],
+      ['cut.mp', /msgpack.*truncated/],
+      ['other.json', /not an mmucheck trace/],
+      ['missing', /no such file/],
+    ] as const) {
       const r = run(['trace', join(dir, f)]);
       expect({ f, code: r.code }).toEqual({ f, code: 2 });
       expect(r.stderr).toMatch(why);
@@ -140,7 +153,9 @@ describe('mmucheck simulate', () => {
 describe('mmucheck models and test --junit', () => {
   it('lists every bundled model with its description, constants and variants', () => {
     const list = JSON.parse(run(['models', '--json']).stdout);
-    const files = readdirSync(join(ROOT, 'models')).filter((f) => f.endsWith('.mmu')).map((f) => `models/${f}`);
+    const files = readdirSync(join(ROOT, 'models'))
+      .filter((f) => f.endsWith('.mmu'))
+      .map((f) => `models/${f}`);
     for (const f of files) expect(list.map((m: { file: string }) => m.file)).toContain(f);
     const bbm = list.find((m: { file: string }) => m.file === BBM);
     expect(bbm.constants).toContainEqual({ name: 'BREAK', default: 'Cmpxchg', variants: ['Plain', 'Cmpxchg'] });
@@ -154,7 +169,7 @@ describe('mmucheck models and test --junit', () => {
     expect(r.stdout.trim().split('\n').pop()).toBe('1 passed, 2 failed');
     const xml = readFileSync(file, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="mmucheck" tests="3" failures="2" errors="0"/);
-    expect(xml).toMatch(/<failure message="expected depth 11, found 12" type="expectation">expected depth 11, found 12\n #  fault\[0\]/);
+    expect(xml).toMatch(/<failure message="expected depth 11, found 12" type="expectation">expected depth 11, found 12\n # {2}fault\[0\]/);
     expect(xml.match(/<testcase /g)).toHaveLength(3);
   });
 });

@@ -54,7 +54,13 @@ describe('mmucheck check', () => {
     expect(r.stderr).toMatch(/owners = owners \+ 1/); // the trace goes to stderr
     const three = JSON.parse(run(['check', BBM, '--const', 'BREAK=Plain', '--json', '--workers', '3']).stdout);
     expect(three.workers).toBe(3);
-    expect({ ...three, durationMs: 0, statesPerSecond: 0, peakMemoryBytes: 0, workers: 0 }).toEqual({ ...o, durationMs: 0, statesPerSecond: 0, peakMemoryBytes: 0, workers: 0 });
+    expect({ ...three, durationMs: 0, statesPerSecond: 0, peakMemoryBytes: 0, workers: 0 }).toEqual({
+      ...o,
+      durationMs: 0,
+      statesPerSecond: 0,
+      peakMemoryBytes: 0,
+      workers: 0,
+    });
   });
 
   it('a model error exits 2 with file:line:col, the source line and a caret, and no stack trace', () => {

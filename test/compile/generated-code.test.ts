@@ -10,8 +10,12 @@ import { MEMORY_MODEL_NAMES, memorySpec } from '../../src/memory/index.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MODELS = [
-  ...readdirSync(join(ROOT, 'models')).filter((f) => f.endsWith('.mmu')).map((f) => join(ROOT, 'models', f)),
-  ...readdirSync(join(ROOT, 'models/examples')).filter((f) => f.endsWith('.mmu')).map((f) => join(ROOT, 'models/examples', f)),
+  ...readdirSync(join(ROOT, 'models'))
+    .filter((f) => f.endsWith('.mmu'))
+    .map((f) => join(ROOT, 'models', f)),
+  ...readdirSync(join(ROOT, 'models/examples'))
+    .filter((f) => f.endsWith('.mmu'))
+    .map((f) => join(ROOT, 'models/examples', f)),
 ];
 
 describe('generated code a reviewer can read', () => {

@@ -132,7 +132,9 @@ describe('engine agrees with the naive explorer under arm', () => {
 
   // The examples whose arm state space stays small (philosophers and token-pool with more
   // processes run to millions of states there, too many for the naive explorer).
-  const SMALL: [string, ConstOverrides][] = EXAMPLES.filter(([f, c]) => !(f === 'philosophers.mmu' && c.ORDER === undefined) && !(f === 'token-pool.mmu' && c.P === 3));
+  const SMALL: [string, ConstOverrides][] = EXAMPLES.filter(
+    ([f, c]) => !(f === 'philosophers.mmu' && c.ORDER === undefined) && !(f === 'token-pool.mmu' && c.P === 3),
+  );
   for (const [file, consts] of SMALL) {
     it(`${file} ${JSON.stringify(consts)}`, async () => {
       const r = checkFile(join(ROOT, 'models/examples', file), consts);

@@ -26,9 +26,7 @@ const messages = (src: string) => {
 
 describe('checker and compiler', () => {
   it('an array copied whole must have the same element range (its values are not range-checked one by one)', () => {
-    expect(messages('model m; shared a: [2]0..1; shared b: [2]0..3 = 3; process p { a = b; }')).toEqual([
-      'expected [0..1]0..1, found [0..1]0..3',
-    ]);
+    expect(messages('model m; shared a: [2]0..1; shared b: [2]0..3 = 3; process p { a = b; }')).toEqual(['expected [0..1]0..1, found [0..1]0..3']);
   });
 
   it('a range that does not fit in 32 bits is an error, not a silent wrap', () => {

@@ -34,8 +34,12 @@ function system(g: Graph): { sys: TransitionSystem; kernel: Kernel } {
     },
     invariants: (s, so) => (g.bad?.includes(s[so]) ? 0 : -1),
     validEnd: (s, so) => (g.validEnds ?? []).includes(s[so]),
-    pack: (s, so, d, dof) => void (d[dof] = s[so]),
-    unpack: (d, dof, s, so) => void (s[so] = d[dof]),
+    pack: (s, so, d, dof) => {
+      d[dof] = s[so];
+    },
+    unpack: (d, dof, s, so) => {
+      s[so] = d[dof];
+    },
   };
   const sys = {
     layout: { width: 1 },

@@ -95,5 +95,4 @@ describe('limits and failures with workers', () => {
     await expect(exploreParallel(sys, { workers: 2, startBudget: 1 })).rejects.toThrow(ModelError);
     await expect(exploreParallel(sys, { workers: 2, startBudget: 1 })).rejects.toThrow(/100,000 statements/);
   });
-
 });

@@ -52,7 +52,9 @@ async function counterexample(
     const r = await explore(sys, instantiate(sys), { deadlock });
     if (!r.violation) return `verdict ${r.verdict}\n`;
     const trace = replay(sys, instantiate(sys), r.violation);
-    const head = `${model} ${Object.entries(consts).map(([k, v]) => `--const ${k}=${v}`).join(' ')}`.trim();
+    const head = `${model} ${Object.entries(consts)
+      .map(([k, v]) => `--const ${k}=${v}`)
+      .join(' ')}`.trim();
     return `${head}\n${r.violation.kind} ${r.violation.property} at depth ${r.violation.depth}\n\n${formatTrace(sys, trace, r.violation, format, plain)}\n`;
   } finally {
     process.chdir(prev);
@@ -73,15 +75,24 @@ function specCounterexamples(): GoldenCase[] {
   for (const file of files) {
     const { spec } = loadSpec(file);
     if (!spec) continue;
-    const base = file.split('/').pop()!.replace(/\.json$/, '');
+    const base = file
+      .split('/')
+      .pop()!
+      .replace(/\.json$/, '');
     for (const check of spec.checks) {
       if (check.expect.verdict !== 'violation') continue;
-      const slug = check.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+      const slug = check.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
       const consts = Object.fromEntries(Object.entries(check.const).map(([k, v]) => [k, String(v)]));
       out.push({
         name: `models/${base}/${slug}.table.txt`,
         produce: () =>
-          counterexample(relative(ROOT, spec.model), consts, 'table', check.deadlock, check.invariants, { memory: check.memory, storeBuffer: check.storeBuffer }),
+          counterexample(relative(ROOT, spec.model), consts, 'table', check.deadlock, check.invariants, {
+            memory: check.memory,
+            storeBuffer: check.storeBuffer,
+          }),
       });
     }
   }

@@ -25,9 +25,7 @@ const valuesOf = (flag: string): string[] => args.flatMap((a, i) => (args[i - 1]
 const lastValue = (flag: string): string | undefined => valuesOf(flag).at(-1);
 
 for (const c of valuesOf('--const')) if (!/^[^=]+=./.test(c)) fail(`--const needs NAME=VALUE, not ${c}`);
-const consts = Object.fromEntries(
-  [...args.filter((a, i) => a.includes('=') && !isValue(i)), ...valuesOf('--const')].map((a) => a.split('=', 2)),
-);
+const consts = Object.fromEntries([...args.filter((a, i) => a.includes('=') && !isValue(i)), ...valuesOf('--const')].map((a) => a.split('=', 2)));
 const invariantNames = valuesOf('--invariant');
 const memory = lastValue('--memory') ?? 'sc';
 if (memory !== 'sc' && memory !== 'tso' && memory !== 'arm') fail(`--memory must be sc, tso or arm, not ${memory}`);

@@ -292,9 +292,7 @@ describe('arm: state counts', () => {
     expect(() => arm('shared a: [2]0..1; process p { var l: [2]0..1; a = l; }')).toThrow(/whole array/);
     expect(() => arm('shared a: [2]0..1; process p { var l: [2]0..1; l = a; }')).toThrow(/whole array/);
     // (l[1]=1) (atomic) (done; a = [0,1], both slots with one timestamp): 3 states.
-    expect(arm('shared a: [2]0..1; process p { var l: [2]0..1; l[1] = 1; atomic { a = l; } } invariant ok: done(p) => a[1] == 1;')).toEqual(
-      pass(3, 2),
-    );
+    expect(arm('shared a: [2]0..1; process p { var l: [2]0..1; l[1] = 1; atomic { a = l; } } invariant ok: done(p) => a[1] == 1;')).toEqual(pass(3, 2));
   });
 });
 

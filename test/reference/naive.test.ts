@@ -6,7 +6,6 @@ import { naiveExplore, type NaiveOptions, type NaiveResult } from './naive.ts';
 import { model, pass, run, violation } from './helpers.ts';
 import { randomModel } from './random-models.ts';
 
-
 describe('state counts', () => {
   it('three sequential assignments: 4 states', () => {
     // (x=1;x0) (x=2;x1) (x=3;x2) (done;x3): a chain of 3 steps.
@@ -182,9 +181,7 @@ describe('state counts', () => {
 describe('labels and other processes', () => {
   it('a label in a loop is reached by the back-jump too', () => {
     // s0 (x=1;0) -> s1 (top;1) -> s2 (x=1 in loop;2) -> s1 again. p@top only in s1.
-    expect(run('shared x: 0..2; process p { x = 1; loop { top: x = 2; x = 1; } } invariant at_top: p@top => x == 1;')).toEqual(
-      pass(3, 2),
-    );
+    expect(run('shared x: 0..2; process p { x = 1; loop { top: x = 2; x = 1; } } invariant at_top: p@top => x == 1;')).toEqual(pass(3, 2));
     const r = run('shared x: 0..2; process p { x = 1; loop { top: x = 2; x = 1; } } invariant never: !p@top;');
     expect(violation(r)).toEqual({ kind: 'invariant', property: 'never', depth: 1 });
   });

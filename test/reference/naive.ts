@@ -287,8 +287,7 @@ class Naive {
     this.tso = memory === 'tso';
     this.arm = memory === 'arm';
     this.bufferSize = opts.storeBuffer ?? 2;
-    if (!Number.isInteger(this.bufferSize) || this.bufferSize < 1)
-      throw new Error(`store buffer size ${this.bufferSize} is not an integer >= 1`);
+    if (!Number.isInteger(this.bufferSize) || this.bufferSize < 1) throw new Error(`store buffer size ${this.bufferSize} is not an integer >= 1`);
     model.processes.forEach((p, pi) => {
       const bodyList = this.register(p.body, 'body');
       this.instancesOf.push([]);
@@ -701,15 +700,13 @@ class Naive {
   private checkValue(t: I.Type, v: I.Value): void {
     switch (t.kind) {
       case 'int':
-        if ((v as number) < t.lo || (v as number) > t.hi)
-          throw new Violation('range', `value ${v as number} outside ${I.showType(t)}`);
+        if ((v as number) < t.lo || (v as number) > t.hi) throw new Violation('range', `value ${v as number} outside ${I.showType(t)}`);
         return;
       case 'bool':
         if (v !== 0 && v !== 1) throw new Violation('range', `value ${String(v)} is not a bool`);
         return;
       case 'enum':
-        if ((v as number) < 0 || (v as number) >= t.members.length)
-          throw new Violation('range', `value ${v as number} outside ${t.name}`);
+        if ((v as number) < 0 || (v as number) >= t.members.length) throw new Violation('range', `value ${v as number} outside ${t.name}`);
         return;
       case 'array':
         (v as I.Value[]).forEach((x) => this.checkValue(t.elem, x));
@@ -1862,11 +1859,7 @@ class Naive {
   initial(): State {
     const st: State = {
       g: clone(this.model.globals.map((g) => g.init)),
-      i: this.instances.map((inst, k) => [
-        this.normalise(k, [[inst.bodyList, 0]]),
-        clone(inst.def.locals.map((l) => l.init)),
-        [],
-      ]),
+      i: this.instances.map((inst, k) => [this.normalise(k, [[inst.bodyList, 0]]), clone(inst.def.locals.map((l) => l.init)), []]),
     };
     if (this.arm) {
       // Every timestamp and view 0, no older messages, no pending stores.
@@ -1902,8 +1895,7 @@ class Naive {
       for (const stKey of level) {
         const st = unkey(stKey);
         const outs = this.successors(st);
-        if (outs.length === 0 && checkDeadlock && !deadlock && this.deadlocked(st))
-          deadlock = { kind: 'deadlock', property: 'deadlock', depth };
+        if (outs.length === 0 && checkDeadlock && !deadlock && this.deadlocked(st)) deadlock = { kind: 'deadlock', property: 'deadlock', depth };
         for (const o of outs) {
           if (o.kind === 'violation') {
             found ??= { kind: o.vk, property: o.property, depth: depth + 1 };

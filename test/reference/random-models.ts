@@ -106,8 +106,7 @@ class Gen {
     if (ctx.forVar?.kind === 'int' || ctx.forVar?.kind === 'pid') vs.push({ kind: 'int', name: ctx.forVar.name, hi: 1, lvalue: false });
     if (ctx.forVar?.kind === 'color') vs.push({ kind: 'enum', name: ctx.forVar.name, lvalue: false });
     if (this.hasArr) {
-      for (const idx of this.indexExprs(ctx, true))
-        vs.push({ kind: 'int', name: `arr[${idx}]`, hi: 2, lvalue: true });
+      for (const idx of this.indexExprs(ctx, true)) vs.push({ kind: 'int', name: `arr[${idx}]`, hi: 2, lvalue: true });
     }
     return vs;
   }
@@ -149,10 +148,13 @@ class Gen {
       return r.weighted<() => string>([
         [3, () => String(r.int(hi + 1))],
         [3, () => `(${a()} + ${a()}) % ${hi + 1}`],
-        [2, () => {
-          const v = a();
-          return `${v} < ${hi} ? ${v} + 1 : 0`;
-        }],
+        [
+          2,
+          () => {
+            const v = a();
+            return `${v} < ${hi} ? ${v} + 1 : 0`;
+          },
+        ],
         [1, () => `(${a()} * 2 + 1) % ${hi + 1}`],
         [1, () => `${hi} - (${a()} % ${hi + 1})`],
         [1, () => `(sum j: 0..1 :: j * ${a()}) % ${hi + 1}`],
@@ -240,58 +242,72 @@ class Gen {
     const bools = this.bools(ctx, true);
     const enums = this.enums(ctx, true);
     const choices: [number, () => string][] = [
-      [6, () => {
-        const v = r.pick(ints);
-        return `${v.name} = ${this.intExpr(ctx, v.hi)};`;
-      }],
-      [2, () => {
-        const v = r.pick(ints);
-        const hi = r.chance(0.92) ? v.hi : v.hi + 1;
-        return `${v.name} = any(0..${hi});`;
-      }],
+      [
+        6,
+        () => {
+          const v = r.pick(ints);
+          return `${v.name} = ${this.intExpr(ctx, v.hi)};`;
+        },
+      ],
+      [
+        2,
+        () => {
+          const v = r.pick(ints);
+          const hi = r.chance(0.92) ? v.hi : v.hi + 1;
+          return `${v.name} = any(0..${hi});`;
+        },
+      ],
       [1, () => 'skip;'],
       [1, () => `READ_ONCE(x);`],
       [1, () => `WRITE_ONCE(x, ${this.intExpr(ctx, this.xHi)});`],
-      [2, () => {
-        const v = r.pick(ints);
-        const res = r.pick(ints);
-        return r.weighted<() => string>([
-          [2, () => `${res.name} = xchg(${v.name}, ${r.int(v.hi + 1)});`],
-          [2, () => `${res.name} = cmpxchg(${v.name}, ${r.int(v.hi + 1)}, ${r.int(v.hi + 1)});`],
-          [1, () => `cmpxchg(${v.name}, ${r.int(v.hi + 1)}, ${r.int(v.hi + 1)});`],
-          [2, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_add(${v.name}, ${v.name} < ${v.hi} ? 1 : 0);`],
-          [2, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_sub(${v.name}, ${v.name} > 0 ? 1 : 0);`],
-          [1, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_add(${v.name}, 1);`],
-          [1, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_sub(${v.name}, 1);`],
-        ])();
-      }],
+      [
+        2,
+        () => {
+          const v = r.pick(ints);
+          const res = r.pick(ints);
+          return r.weighted<() => string>([
+            [2, () => `${res.name} = xchg(${v.name}, ${r.int(v.hi + 1)});`],
+            [2, () => `${res.name} = cmpxchg(${v.name}, ${r.int(v.hi + 1)}, ${r.int(v.hi + 1)});`],
+            [1, () => `cmpxchg(${v.name}, ${r.int(v.hi + 1)}, ${r.int(v.hi + 1)});`],
+            [2, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_add(${v.name}, ${v.name} < ${v.hi} ? 1 : 0);`],
+            [2, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_sub(${v.name}, ${v.name} > 0 ? 1 : 0);`],
+            [1, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_add(${v.name}, 1);`],
+            [1, () => `${r.chance(0.5) ? `${res.name} = ` : ''}fetch_sub(${v.name}, 1);`],
+          ])();
+        },
+      ],
     ];
-    if (this.hasArr)
-      choices.push([2, () => `arr[${r.pick(this.indexExprs(ctx))}] = ${this.intExpr(ctx, 2)};`]);
+    if (this.hasArr) choices.push([2, () => `arr[${r.pick(this.indexExprs(ctx))}] = ${this.intExpr(ctx, 2)};`]);
     if (bools.length) {
-      choices.push([3, () => {
-        const b = r.pick(bools);
-        return r.weighted<() => string>([
-          [2, () => `${b.name} = !${b.name};`],
-          [2, () => `${b.name} = ${this.stateCond(ctx, 1)};`],
-          [1, () => `${b.name} = any(bool);`],
-          [1, () => `set_bit(${b.name});`],
-          [1, () => `clear_bit(${b.name});`],
-          [1, () => `${r.pick(bools).name} = test_and_set_bit(${b.name});`],
-          [1, () => `${r.pick(bools).name} = test_and_clear_bit(${b.name});`],
-          [1, () => `${r.pick(bools).name} = xchg(${b.name}, ${r.pick(['true', 'false'])});`],
-        ])();
-      }]);
+      choices.push([
+        3,
+        () => {
+          const b = r.pick(bools);
+          return r.weighted<() => string>([
+            [2, () => `${b.name} = !${b.name};`],
+            [2, () => `${b.name} = ${this.stateCond(ctx, 1)};`],
+            [1, () => `${b.name} = any(bool);`],
+            [1, () => `set_bit(${b.name});`],
+            [1, () => `clear_bit(${b.name});`],
+            [1, () => `${r.pick(bools).name} = test_and_set_bit(${b.name});`],
+            [1, () => `${r.pick(bools).name} = test_and_clear_bit(${b.name});`],
+            [1, () => `${r.pick(bools).name} = xchg(${b.name}, ${r.pick(['true', 'false'])});`],
+          ])();
+        },
+      ]);
     }
     if (enums.length) {
-      choices.push([2, () => {
-        const e = r.pick(enums);
-        return r.weighted<() => string>([
-          [2, () => `${e.name} = ${r.pick(COLORS)};`],
-          [1, () => `${e.name} = any(Color);`],
-          [1, () => `${e.name} = cmpxchg(${e.name}, ${r.pick(COLORS)}, ${r.pick(COLORS)});`],
-        ])();
-      }]);
+      choices.push([
+        2,
+        () => {
+          const e = r.pick(enums);
+          return r.weighted<() => string>([
+            [2, () => `${e.name} = ${r.pick(COLORS)};`],
+            [1, () => `${e.name} = any(Color);`],
+            [1, () => `${e.name} = cmpxchg(${e.name}, ${r.pick(COLORS)}, ${r.pick(COLORS)});`],
+          ])();
+        },
+      ]);
     }
     if (allowAwait) choices.push([3, () => `await ${this.stateCond(ctx)};`]);
     if (r.chance(0.04)) return `assert ${this.stateCond(ctx)}, "a${r.int(100)}";`;
@@ -317,44 +333,53 @@ class Gen {
     if (!deep) {
       const inner = (extra: Partial<Ctx> = {}): Ctx => ({ ...ctx, depth: ctx.depth + 1, ...extra });
       choices.push([2, () => [`if (${this.cond(ctx)}) {`, ...this.indent(this.block(inner(), r.range(1, 2))), '}']]);
-      choices.push([2, () => [
-        `if (${this.cond(ctx)}) {`,
-        ...this.indent(this.block(inner(), 1)),
-        '} else {',
-        ...this.indent(this.block(inner(), r.range(1, 2))),
-        '}',
-      ]]);
+      choices.push([
+        2,
+        () => [`if (${this.cond(ctx)}) {`, ...this.indent(this.block(inner(), 1)), '} else {', ...this.indent(this.block(inner(), r.range(1, 2))), '}'],
+      ]);
       if (!ctx.forVar)
-        choices.push([2, () => {
-          const kind = r.pick(['int', 'pid', 'color'] as const).replace('color', this.hasColor ? 'color' : 'int') as 'int' | 'pid' | 'color';
-          const type = kind === 'int' ? '0..1' : kind === 'pid' ? 'Pid' : 'Color';
-          const c = inner({ forVar: { name: 'd', kind }, inLoop: !ctx.inAtomic, breakBranchOk: false });
-          return [`for d: ${type} {`, ...this.indent(this.block(c, r.range(1, 2))), '}'];
-        }]);
-      choices.push([2, () => {
-        const c = inner({ breakBranchOk: ctx.breakBranchOk && !ctx.inAtomic });
-        const nb = r.range(2, 3);
-        const lines = ['either {'];
-        for (let b = 0; b < nb; b++) {
-          if (b > 0) lines.push('} or {');
-          if (b > 0 && c.breakBranchOk && r.chance(0.3)) lines.push('  break;');
-          else lines.push(...this.indent(this.branch(c)));
-        }
-        lines.push('}');
-        return lines;
-      }]);
+        choices.push([
+          2,
+          () => {
+            const kind = r.pick(['int', 'pid', 'color'] as const).replace('color', this.hasColor ? 'color' : 'int') as 'int' | 'pid' | 'color';
+            const type = kind === 'int' ? '0..1' : kind === 'pid' ? 'Pid' : 'Color';
+            const c = inner({ forVar: { name: 'd', kind }, inLoop: !ctx.inAtomic, breakBranchOk: false });
+            return [`for d: ${type} {`, ...this.indent(this.block(c, r.range(1, 2))), '}'];
+          },
+        ]);
+      choices.push([
+        2,
+        () => {
+          const c = inner({ breakBranchOk: ctx.breakBranchOk && !ctx.inAtomic });
+          const nb = r.range(2, 3);
+          const lines = ['either {'];
+          for (let b = 0; b < nb; b++) {
+            if (b > 0) lines.push('} or {');
+            if (b > 0 && c.breakBranchOk && r.chance(0.3)) lines.push('  break;');
+            else lines.push(...this.indent(this.branch(c)));
+          }
+          lines.push('}');
+          return lines;
+        },
+      ]);
       if (!ctx.inAtomic)
-        choices.push([3, () => {
-          const c = inner({ inAtomic: true, inLoop: false, breakBranchOk: false });
-          return ['atomic {', ...this.indent(this.block(c, r.range(1, 3))), '}'];
-        }]);
+        choices.push([
+          3,
+          () => {
+            const c = inner({ inAtomic: true, inLoop: false, breakBranchOk: false });
+            return ['atomic {', ...this.indent(this.block(c, r.range(1, 3))), '}'];
+          },
+        ]);
       if (ctx.proc.counter && !this.whileUsed) {
-        choices.push([2, () => {
-          this.whileUsed = true;
-          const n = ctx.proc.counter!;
-          const c = inner({ inLoop: !ctx.inAtomic, breakBranchOk: false });
-          return [`${n} = 0;`, `while (${n} < 2) {`, ...this.indent([...this.block(c, r.range(1, 2)), `${n} = ${n} + 1;`]), '}'];
-        }]);
+        choices.push([
+          2,
+          () => {
+            this.whileUsed = true;
+            const n = ctx.proc.counter!;
+            const c = inner({ inLoop: !ctx.inAtomic, breakBranchOk: false });
+            return [`${n} = 0;`, `while (${n} < 2) {`, ...this.indent([...this.block(c, r.range(1, 2)), `${n} = ${n} + 1;`]), '}'];
+          },
+        ]);
       }
     }
     if (!ctx.inAtomic) {
@@ -399,7 +424,13 @@ class Gen {
     if (p.counter) lines.push(`var ${p.counter}: 0..2;`);
     this.whileUsed = false;
     const budget = this.procs.length >= 3 ? 3 : this.procs.length === 2 ? 4 : 5;
-    const shape = p.background ? 'loop' : r.weighted<string>([[3, 'straight'], [3, 'loop'], [2, 'loop-break']]);
+    const shape = p.background
+      ? 'loop'
+      : r.weighted<string>([
+          [3, 'straight'],
+          [3, 'loop'],
+          [2, 'loop-break'],
+        ]);
     const nPre = r.range(0, Math.max(0, budget - 2));
     lines.push(...this.block(ctx, nPre));
     if (shape === 'straight') {
@@ -449,11 +480,19 @@ class Gen {
     }
     if (this.hasArr) decls.push(`${loc(r.chance(0.3))} arr: [2]0..2 = ${r.int(2)};`);
 
-    const nProcs = r.weighted([[3, 1], [5, 2], [3, 3]] as const);
+    const nProcs = r.weighted([
+      [3, 1],
+      [5, 2],
+      [3, 3],
+    ] as const);
     let instances = 0;
     for (let k = 0; k < nProcs; k++) {
       const left = nProcs - k - 1; // processes still to come need one instance each
-      let param: ProcInfo['param'] = r.weighted([[5, 'none'], [4, 'pid'], [2, 'side']] as const);
+      let param: ProcInfo['param'] = r.weighted([
+        [5, 'none'],
+        [4, 'pid'],
+        [2, 'side'],
+      ] as const);
       if (instances + 2 + left > 3) param = 'none';
       if (param === 'side') this.hasSide = true;
       instances += param === 'none' ? 1 : 2;
@@ -479,16 +518,14 @@ class Gen {
       bodies.push(body);
     }
     // Labels are known only now: record them (the texts above already use only earlier ones).
-    const inlines = [
-      'inline bump(v) {',
-      '  if (v >= 2) { return; }',
-      '  v = v + 1;',
-      '}',
-    ];
-    if (hasF)
-      inlines.push('', 'inline guarded_set(v, w) {', '  atomic { await !f; f = true; }', '  v = w;', '  f = false;', '}');
+    const inlines = ['inline bump(v) {', '  if (v >= 2) { return; }', '  v = v + 1;', '}'];
+    if (hasF) inlines.push('', 'inline guarded_set(v, w) {', '  atomic { await !f; f = true; }', '  v = w;', '  f = false;', '}');
     const invs: string[] = [];
-    const nInv = r.weighted([[3, 0], [4, 1], [2, 2]] as const);
+    const nInv = r.weighted([
+      [3, 0],
+      [4, 1],
+      [2, 2],
+    ] as const);
     for (let k = 0; k < nInv; k++) invs.push(`invariant inv${k}: ${this.invariant()};`);
     return [...head, '', ...decls, '', ...inlines, '', ...bodies.flatMap((b) => [...b, '']), ...invs, ''].join('\n');
   }
@@ -508,26 +545,35 @@ class Gen {
     }
     const labelled = this.procs.filter((p) => p.labels.length);
     if (labelled.length) {
-      cs.push([4, () => {
-        const p = r.pick(labelled);
-        const q = r.pick(labelled);
-        return `!(${ref(p, 0)}@${r.pick(p.labels)} && ${ref(q, 1)}@${r.pick(q.labels)})`;
-      }]);
+      cs.push([
+        4,
+        () => {
+          const p = r.pick(labelled);
+          const q = r.pick(labelled);
+          return `!(${ref(p, 0)}@${r.pick(p.labels)} && ${ref(q, 1)}@${r.pick(q.labels)})`;
+        },
+      ]);
       const pids = labelled.filter((p) => p.param === 'pid');
       if (pids.length)
-        cs.push([4, () => {
-          const p = r.pick(pids);
-          return `(count j: Pid :: ${p.name}[j]@${r.pick(p.labels)}) <= 1`;
-        }]);
+        cs.push([
+          4,
+          () => {
+            const p = r.pick(pids);
+            return `(count j: Pid :: ${p.name}[j]@${r.pick(p.labels)}) <= 1`;
+          },
+        ]);
     }
     const p = r.pick(this.procs);
     cs.push([1, () => `done(${ref(p, 0)}) => x ${r.pick(['==', '!='])} ${r.int(3)}`]);
     const withA = this.procs.filter((q) => q.locals.some((v) => v.name === 'a'));
     if (withA.length)
-      cs.push([2, () => {
-        const q = r.pick(withA);
-        return `${ref(q, r.int(2))}.a ${r.pick(['<=', '<'])} ${r.range(1, 2)}`;
-      }]);
+      cs.push([
+        2,
+        () => {
+          const q = r.pick(withA);
+          return `${ref(q, r.int(2))}.a ${r.pick(['<=', '<'])} ${r.range(1, 2)}`;
+        },
+      ]);
     return r.weighted(cs)();
   }
 }
