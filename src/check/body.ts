@@ -70,6 +70,7 @@ export class BodyChecker {
       name: decl.name.name,
       param: decl.param && this.paramType ? { name: decl.param.name.name, type: this.paramType } : null,
       background: decl.background,
+      fair: !decl.background || decl.fair,
       locals: this.locals,
       body,
       boundSlots: this.slotCount,
@@ -83,6 +84,17 @@ export class BodyChecker {
     const expr = this.m.guard(() => this.boolExpr(decl.expr, null));
     if (!expr) return undefined;
     return { name: decl.name.name, expr, boundSlots: this.slotCount, span: decl.span };
+  }
+
+  /** Checked like an invariant: both sides are bools over what an invariant may read. */
+  property(decl: Extract<A.Decl, { kind: 'property' }>): I.Property | undefined {
+    this.slotCount = 0;
+    this.paramType = null;
+    const from = decl.from ? this.m.guard(() => this.boolExpr(decl.from!, null)) : null;
+    const expr = this.m.guard(() => this.boolExpr(decl.expr, null));
+    if (!expr || from === undefined) return undefined;
+    const kind = decl.temporal;
+    return { name: decl.name.name, kind, from, expr, boundSlots: this.slotCount, span: decl.span };
   }
 
   /** `var` declarations of a body (not inside inline calls) become locals in `scope`. */

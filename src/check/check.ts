@@ -1,5 +1,5 @@
 // The checking stage: resolves names, evaluates constants (with overrides), resolves types,
-// and hands process bodies and invariants to the body checker.
+// and hands process bodies, invariants and properties to the body checker.
 import * as A from '../parse/ast.ts';
 import { diag, DiagnosticError, type Diagnostic } from '../parse/diagnostic.ts';
 import type { Span } from '../parse/source.ts';
@@ -31,7 +31,8 @@ export type Entry =
   | { kind: 'location'; decl: Extract<A.Decl, { kind: 'location' }>; index: number }
   | { kind: 'inline'; decl: Extract<A.Decl, { kind: 'inline' }> }
   | { kind: 'process'; decl: Extract<A.Decl, { kind: 'process' }>; index: number }
-  | { kind: 'invariant'; decl: Extract<A.Decl, { kind: 'invariant' }> };
+  | { kind: 'invariant'; decl: Extract<A.Decl, { kind: 'invariant' }> }
+  | { kind: 'property'; decl: Extract<A.Decl, { kind: 'property' }> };
 
 export function checkProgram(program: LoadedProgram, overrides: ConstOverrides = {}): CheckResult {
   const c = new ModelChecker(program, overrides);
@@ -116,6 +117,12 @@ export class ModelChecker {
       const inv = body.invariant(d);
       if (inv) invariants.push(inv);
     }
+    const properties: I.Property[] = [];
+    for (const d of decls) {
+      if (d.kind !== 'property') continue;
+      const prop = body.property(d);
+      if (prop) properties.push(prop);
+    }
     if (processes.length === 0 && this.processDecls.length === 0 && modelName !== undefined)
       this.report(diag('empty', 'the model declares no process', { file: this.program.mainFile, start: 0, end: 0 }));
     if (this.diagnostics.length) return { diagnostics: this.diagnostics };
@@ -128,6 +135,7 @@ export class ModelChecker {
         globals: this.globals,
         processes,
         invariants,
+        properties,
       },
       diagnostics: [],
     };
@@ -176,6 +184,9 @@ export class ModelChecker {
           break;
         case 'invariant':
           add(d.name, { kind: 'invariant', decl: d });
+          break;
+        case 'property':
+          add(d.name, { kind: 'property', decl: d });
           break;
         default:
           A.assertNever(d);

@@ -89,6 +89,11 @@ export interface Process {
   readonly name: string;
   readonly param: { name: string; type: ScalarType } | null;
   readonly background: boolean;
+  /**
+   * A weak-fairness unit of its own (docs/language.md, "Properties and fairness"): true for
+   * every ordinary process and for a `fair background` one, false for a plain `background`.
+   */
+  readonly fair: boolean;
   readonly locals: readonly Local[];
   readonly body: Stmt[];
   /** Number of bound-variable slots (quantifiers and `for` variables) used in this process. */
@@ -98,6 +103,21 @@ export interface Process {
 
 export interface Invariant {
   readonly name: string;
+  readonly expr: Expr;
+  readonly boundSlots: number;
+  readonly span: Span;
+}
+
+/**
+ * A temporal property: `eventually expr` (from null) or `from ~> expr` (leads-to). Both
+ * expressions read what an invariant reads; their quantifiers share the `boundSlots` slots.
+ */
+export interface Property {
+  readonly name: string;
+  readonly kind: 'eventually' | 'leadsTo';
+  /** P of `P ~> Q`; null for `eventually`. */
+  readonly from: Expr | null;
+  /** Q: the state every fair execution must reach (from the start, or from each P state). */
   readonly expr: Expr;
   readonly boundSlots: number;
   readonly span: Span;
@@ -119,6 +139,8 @@ export interface CheckedModel {
   readonly globals: readonly Global[];
   readonly processes: readonly Process[];
   readonly invariants: readonly Invariant[];
+  /** Temporal properties, in declaration order; checked only when safety holds. */
+  readonly properties: readonly Property[];
 }
 
 /** The values of a finite scalar type, in order. */

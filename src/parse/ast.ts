@@ -61,10 +61,13 @@ export type Decl =
       name: Ident;
       param: { name: Ident; type: TypeExpr } | undefined;
       background: boolean;
+      fair: boolean; // written `fair process` or `fair background process`
       body: Stmt[];
       span: Span;
     }
-  | { kind: 'invariant'; name: Ident; expr: Expr; span: Span };
+  | { kind: 'invariant'; name: Ident; expr: Expr; span: Span }
+  // property NAME: eventually EXPR;  (from undefined)  or  property NAME: FROM ~> EXPR;
+  | { kind: 'property'; name: Ident; temporal: 'eventually' | 'leadsTo'; from: Expr | undefined; expr: Expr; span: Span };
 
 export interface Program {
   readonly decls: Decl[];

@@ -10,7 +10,7 @@ export interface Token {
   readonly span: Span;
 }
 
-const PUNCT2 = ['::', '..', '=>', '==', '!=', '<=', '>=', '&&', '||'];
+const PUNCT2 = ['::', '..', '=>', '~>', '==', '!=', '<=', '>=', '&&', '||'];
 const PUNCT1 = '{}()[];:,.=<>+-*/%!?@';
 
 export function lex(file: SourceFile): { tokens: Token[]; diagnostics: Diagnostic[] } {

@@ -199,8 +199,12 @@ class Parser {
         const body = this.block();
         return { kind: 'inline', name, params, body, span: this.spanFrom(start) };
       }
+      case 'fair':
       case 'background':
       case 'process': {
+        const fair = this.eat('fair');
+        if (fair && !this.is('process') && !this.is('background'))
+          this.fail(`'fair' applies only to a process: expected 'process' or 'background process', found ${this.describe(this.tok)}`);
         const background = this.eat('background');
         this.expect('process');
         const name = this.ident('the process name');
@@ -212,7 +216,7 @@ class Parser {
           this.expect(')');
         }
         const body = this.block();
-        return { kind: 'process', name, param, background, body, span: this.spanFrom(start) };
+        return { kind: 'process', name, param, background, fair, body, span: this.spanFrom(start) };
       }
       case 'invariant': {
         this.next();
@@ -222,11 +226,37 @@ class Parser {
         this.expect(';');
         return { kind: 'invariant', name, expr, span: this.spanFrom(start) };
       }
+      case 'property':
+        return this.property(start);
       default:
         return this.fail(
           `expected a declaration (model, import, const, enum, type, struct, shared, ghost, inline, process, invariant), found ${this.describe(this.tok)}`,
         );
     }
+  }
+
+  /**
+   * `property NAME: eventually EXPR;` or `property NAME: FROM ~> EXPR;`. `~>` binds more
+   * loosely than every operator, so each side is a whole expression without a `~>` of its own.
+   */
+  private property(start: Span): Decl {
+    this.next();
+    const name = this.ident('the property name');
+    this.expect(':');
+    if (this.is('eventually')) {
+      this.next();
+      const expr = this.implication();
+      if (this.is('~>')) this.fail("a property is either 'eventually Q' or 'P ~> Q', not both");
+      this.expect(';');
+      return { kind: 'property', name, temporal: 'eventually', from: undefined, expr, span: this.spanFrom(start) };
+    }
+    const from = this.implication();
+    if (this.is(';')) this.fail("a property is 'eventually Q' or 'P ~> Q', and this is neither", from.span);
+    this.expect('~>');
+    const expr = this.implication();
+    if (this.is('~>')) this.fail("a property has at most one '~>'");
+    this.expect(';');
+    return { kind: 'property', name, temporal: 'leadsTo', from, expr, span: this.spanFrom(start) };
   }
 
   // ---- types ---------------------------------------------------------------------------
@@ -378,10 +408,17 @@ class Parser {
   }
 
   // ---- expressions ---------------------------------------------------------------------
+  /** An expression; `~>` after it is misplaced, since only a property's top level may hold one. */
   expr(): Expr {
+    const e = this.implication();
+    if (this.is('~>')) this.fail("'~>' can only be the top operator of a property: property NAME: P ~> Q;");
+    return e;
+  }
+
+  private implication(): Expr {
     const left = this.conditional();
     if (this.eat('=>')) {
-      const right = this.expr();
+      const right = this.implication();
       return { kind: 'binary', op: '=>', left, right, span: joinSpans(left.span, right.span) };
     }
     return left;
@@ -451,6 +488,7 @@ class Parser {
       return { ...e, span: joinSpans(t.span, close.span) }; // the parentheses belong to the text shown
     }
     if (t.kind !== 'ident') return this.fail(`expected an expression, found ${this.describe(t)}`);
+    if (t.text === 'eventually') return this.fail("'eventually' can only begin a property: property NAME: eventually EXPR;");
     if (t.text === 'true' || t.text === 'false') {
       this.next();
       return { kind: 'bool', value: t.text === 'true', span: t.span };
@@ -461,7 +499,9 @@ class Parser {
       this.expect(':');
       const type = this.type();
       this.expect('::');
-      const body = this.expr();
+      const body = this.implication();
+      // The body reaches as far right as it can, so a `~>` after it would be inside it.
+      if (this.is('~>')) this.fail(`'~>' cannot be inside a quantifier: write (${t.text} ${variable.name}: ... :: ...) ~> Q, with the parentheses`);
       return { kind: 'quant', q: t.text as Quantifier, variable, type, body, span: joinSpans(t.span, body.span) };
     }
     this.next();

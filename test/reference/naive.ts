@@ -138,6 +138,75 @@ export function naiveExplore(model: I.CheckedModel, opts: NaiveOptions = {}): Na
   return new Naive(model, opts).explore(opts);
 }
 
+/** A unit whose steps weak fairness may constrain: an instance's own steps, or its drains/commits. */
+export interface NaiveUnit {
+  /** The instance, `p` or `p[v]`. */
+  readonly instance: string;
+  readonly process: I.Process;
+  /** True for the drains (tso) or commits (arm) of the instance, false for its own steps. */
+  readonly memory: boolean;
+}
+
+/** The whole reachable graph, for the liveness reference (naive-liveness.ts). */
+export interface NaiveGraph {
+  /** Every reachable state, as its JSON text, in breadth-first discovery order; 0 is the initial state. */
+  readonly states: readonly string[];
+  /** Per state, every successor in successor order, with the unit taking that step (parallel edges kept). */
+  readonly edges: readonly (readonly { readonly target: number; readonly unit: number }[])[];
+  /** Units 0..n-1: the instances' own steps; n..2n-1: the same instances' drains or commits. */
+  readonly units: readonly NaiveUnit[];
+  /** Evaluates a closed expression (as an invariant is evaluated: memory, not buffers) in a state. */
+  evaluate(e: I.Expr, state: number): I.Value;
+}
+
+/**
+ * Builds the reachable graph. A step that would fail (an assert, a range, a division) makes
+ * this throw: call it on a model whose safety search passed.
+ */
+export function naiveGraph(model: I.CheckedModel, opts: NaiveOptions = {}): NaiveGraph {
+  const nv = new Naive(model, opts);
+  const maxStates = opts.maxStates ?? 2_000_000;
+  const states: string[] = [];
+  const index = new Map<string, number>();
+  const edges: { target: number; unit: number }[][] = [];
+  const add = (kk: string): number => {
+    let i = index.get(kk);
+    if (i === undefined) {
+      i = states.length;
+      if (i >= maxStates) throw new Error(`more than ${maxStates} states`);
+      index.set(kk, i);
+      states.push(kk);
+    }
+    return i;
+  };
+  add(nv.key(nv.initial()));
+  for (let s = 0; s < states.length; s++) {
+    const out: { target: number; unit: number }[] = [];
+    for (const { unit, out: o } of nv.unitSuccessors(nv.unkey(states[s]))) {
+      if (o.kind === 'violation') throw new Error(`naiveGraph: a step fails (${o.vk}: ${o.property}); check safety first`);
+      out.push({ target: add(nv.key(o.st)), unit });
+    }
+    edges.push(out);
+  }
+  const names = nv.instances.map((inst) => {
+    const p = inst.def;
+    return p.param && inst.param !== null ? `${p.name}[${I.showValue(p.param.type, inst.param)}]` : p.name;
+  });
+  const units: NaiveUnit[] = [
+    ...nv.instances.map((inst, k) => ({ instance: names[k], process: inst.def, memory: false })),
+    ...nv.instances.map((inst, k) => ({ instance: names[k], process: inst.def, memory: true })),
+  ];
+  const evaluate = (e: I.Expr, state: number): I.Value => {
+    try {
+      return nv.eval(e, { st: nv.unkey(states[state]), k: -1, bound: [], direct: true });
+    } catch (err) {
+      if (err instanceof Violation) throw new Error(`naiveGraph: evaluation fails in state ${state} (${err.vk}: ${err.property})`);
+      throw err;
+    }
+  };
+  return { states, edges, units, evaluate };
+}
+
 const RMW_OPS: ReadonlySet<I.OpName> = new Set<I.OpName>([
   'xchg',
   'cmpxchg',
@@ -1740,11 +1809,12 @@ class Naive {
 
   /**
    * Commit steps, after every process step: per instance (terminated ones too), per pending
-   * store oldest first, every store that may reach memory now.
+   * store oldest first, every store that may reach memory now. This is instance k's part.
    */
-  private commits(st: State): Outcome[] {
+  private commits(st: State, k: number): Outcome[] {
     const out: Outcome[] = [];
-    st.i.forEach(([, , buf], k) => {
+    {
+      const buf = st.i[k][2];
       buf.forEach((_, j) => {
         const e0 = buf[j];
         const sl = this.slotOf(e0.path);
@@ -1767,7 +1837,7 @@ class Naive {
         this.armNormalForm(st2);
         out.push({ kind: 'state', st: st2 });
       });
-    });
+    }
     return out;
   }
 
@@ -1815,12 +1885,23 @@ class Naive {
   }
 
   successors(st: State): Outcome[] {
-    const out: Outcome[] = [];
+    return this.unitSuccessors(st).map((x) => x.out);
+  }
+
+  /**
+   * The successors in the same order, each with the unit whose step it is: instance k's own
+   * steps are unit k; its drains (tso) or commits (arm) are unit instances + k.
+   */
+  unitSuccessors(st: State): { unit: number; out: Outcome }[] {
+    const out: { unit: number; out: Outcome }[] = [];
+    const n = st.i.length;
     st.i.forEach(([pos], k) => {
-      if (pos !== null) out.push(...this.stepsAt(st, k, pos, new Set()));
+      if (pos !== null) for (const o of this.stepsAt(st, k, pos, new Set())) out.push({ unit: k, out: o });
     });
     if (this.arm) {
-      out.push(...this.commits(st));
+      st.i.forEach((_, k) => {
+        for (const o of this.commits(st, k)) out.push({ unit: n + k, out: o });
+      });
       return out;
     }
     // Under tso: drains after all process steps, in instance order (terminated instances too).
@@ -1829,7 +1910,7 @@ class Naive {
       const st2 = clone(st);
       const oldest = st2.i[k][2].shift()!;
       setAt(st2.g, oldest.path, oldest.value);
-      out.push({ kind: 'state', st: st2 });
+      out.push({ unit: n + k, out: { kind: 'state', st: st2 } });
     });
     return out;
   }
@@ -1872,20 +1953,27 @@ class Naive {
     return st;
   }
 
+  /** A state's identity: its JSON text. */
+  key(st: State): string {
+    return JSON.stringify(this.arm ? [st.g, st.m, st.i] : [st.g, st.i]);
+  }
+
+  unkey(kk: string): State {
+    const x = JSON.parse(kk) as unknown[];
+    return this.arm ? { g: x[0] as I.Value[], m: x[1] as Msgs[], i: x[2] as State['i'] } : { g: x[0] as I.Value[], i: x[1] as State['i'] };
+  }
+
   explore(opts: NaiveOptions): NaiveResult {
     const checkDeadlock = opts.deadlock !== false;
     const maxStates = opts.maxStates ?? 2_000_000;
-    const key = (st: State): string => JSON.stringify(this.arm ? [st.g, st.m, st.i] : [st.g, st.i]);
+    const key = (st: State): string => this.key(st);
     const init = this.initial();
     const seen = new Set<string>([key(init)]);
     const bad0 = this.brokenInvariant(init);
     if (bad0) return { states: 1, maxDepth: 0, verdict: 'violation', violation: { kind: bad0.vk, property: bad0.property, depth: 0 } };
     // The frontier is kept as the states' keys (far smaller than the objects) and each state
     // is rebuilt from its key when it is expanded.
-    const unkey = (kk: string): State => {
-      const x = JSON.parse(kk) as unknown[];
-      return this.arm ? { g: x[0] as I.Value[], m: x[1] as Msgs[], i: x[2] as State['i'] } : { g: x[0] as I.Value[], i: x[1] as State['i'] };
-    };
+    const unkey = (kk: string): State => this.unkey(kk);
     let level = [key(init)];
     let depth = 0;
     for (;;) {
