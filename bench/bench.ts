@@ -72,14 +72,14 @@ interface Run {
   peak: number;
 }
 
-function mmucheck(file: string, P: number, T: number, workers: number): Run {
+function mmucheck(file: string, P: number, T: number, workers: number): Run & { liveness?: { durationMs: number; graphBytes: number } } {
   const r = spawnSync(process.execPath, [BIN, 'check', file, '--const', `P=${P}`, '--const', `T=${T}`, '--workers', String(workers), '--json', '--quiet'], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`mmucheck exited ${r.status}: ${r.stderr}`);
   const o = JSON.parse(r.stdout);
-  return { states: o.states, transitions: o.transitions, seconds: o.durationMs / 1000, peak: o.peakMemoryBytes };
+  return { states: o.states, transitions: o.transitions, seconds: o.durationMs / 1000, peak: o.peakMemoryBytes, liveness: o.liveness ?? undefined };
 }
 
 function spin(dir: string, P: number, T: number): (Run & { note: string }) | null {
@@ -129,4 +129,23 @@ for (const { label, P, T } of SIZES) {
   console.log(`  ${s.note}`);
   if (s.states !== expected) console.log(`  STATE COUNTS DIFFER: spin stored ${s.states}, mmucheck ${many.states}: the ratio below compares different work`);
   console.log(`  mmucheck ${cores} workers / spin: ${(many.states / many.seconds / (s.states / s.seconds)).toFixed(2)}x states/s`);
+}
+
+// Liveness: the same pool model with a leads-to property that holds (a worker that has done
+// its work always goes on: its next steps are never blocked), so the whole graph is analysed.
+{
+  const P = 8;
+  const T = 6;
+  const live = join(dir, 'pool-live.mmu');
+  writeFileSync(live, `${MMU}property goes_on: worker[0].work == 3 ~> worker[0].work == 0;\n`);
+  console.log(`\nliveness: P=${P} T=${T}, ${fmt(expectedStates(P, T))} states; a ~> property that holds, so every state is analysed`);
+  const safety = mmucheck(model, P, T, 1);
+  console.log(row('safety only, 1 worker', safety));
+  const both = mmucheck(live, P, T, 1);
+  console.log(row('with the property', both));
+  const l = both.liveness!;
+  console.log(`  search recording the graph: ${(both.seconds / safety.seconds).toFixed(2)}x the plain safety search`);
+  console.log(
+    `  liveness phase: ${(l.durationMs / 1000).toFixed(2)} s = ${(l.durationMs / 1000 / safety.seconds).toFixed(2)}x the safety search; graph ${(l.graphBytes / both.states).toFixed(1)} B/state, peak ${((both.peak - safety.peak) / both.states).toFixed(1)} B/state more`,
+  );
 }

@@ -61,7 +61,7 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   }
 
   const { system, result, trace } = outcome;
-  const run: CheckRun = { version: VERSION, system, memory: request.memory, workers: request.workers, result };
+  const run: CheckRun = { version: VERSION, system, memory: request.memory, workers: outcome.workers, result };
   // Where each part goes: the --json summary owns stdout; so does a json/itf trace without
   // --trace-out (the human summary then goes to stderr); table/text traces sit in the report.
   const machineTrace = traceOpt.format === 'json' || traceOpt.format === 'itf';

@@ -55,7 +55,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-states <N>', 'stop after N distinct states (exit 3)')
     .option('--max-depth <N>', 'do not explore beyond depth N (exit 3 if states lie deeper)')
     .option('--time-limit <SECONDS>', 'stop after this many seconds (exit 3)')
-    .option('--memory-limit <SIZE>', 'stop when the process uses more memory, e.g. 8G (exit 3)');
+    .option('--memory-limit <SIZE>', 'stop when the process uses more memory, e.g. 8G (exit 3)')
+    .option('--property <NAME>', 'check only this temporal property (repeatable)', collect, [])
+    .option('--no-liveness', 'do not check temporal properties (eventually, ~>)');
   colorOptions(memoryOptions(explorationOptions(check))).action(async (model: string, flags: CheckFlags) => {
     code = await checkCommand(model, flags);
   });

@@ -12,6 +12,9 @@ export interface CheckRequest {
   readonly constants: ConstOverrides;
   /** Only these invariants (all when undefined). */
   readonly invariants?: readonly string[];
+  /** Only these temporal properties (all when undefined; none when liveness is off). */
+  readonly properties?: readonly string[];
+  readonly liveness: boolean;
   readonly memory: MemorySpec;
   readonly deadlock: boolean;
   readonly workers: number;
@@ -24,6 +27,8 @@ export interface CheckRequest {
 export interface ModelFlags {
   const: string[];
   invariant: string[];
+  property?: string[];
+  liveness?: boolean;
   deadlock: boolean;
   memory?: string;
   storeBuffer?: string;
@@ -56,6 +61,8 @@ export function checkRequest(model: string, flags: CheckFlags): CheckRequest {
     model,
     constants: constAssignments(flags.const),
     invariants: flags.invariant.length ? flags.invariant : undefined,
+    properties: flags.property?.length ? flags.property : undefined,
+    liveness: flags.liveness !== false,
     memory: memoryOption(flags),
     deadlock: flags.deadlock,
     workers: flags.exact ? 1 : requested,

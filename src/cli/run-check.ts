@@ -6,6 +6,7 @@ import { compile, instantiate, type TransitionSystem } from '../compile/system.t
 import type { ExploreResult, Progress } from '../explore/bfs.ts';
 import { ModelError } from '../explore/errors.ts';
 import { exploreParallel } from '../explore/parallel.ts';
+import { checkProperties } from '../explore/liveness.ts';
 import { replay, type Trace } from '../explore/replay.ts';
 import type { MemorySpec } from '../memory/index.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
@@ -17,7 +18,13 @@ export const EXIT = { pass: 0, violation: 1, input: 2, incomplete: 3, internal: 
 export type Built = { system: TransitionSystem; diagnostics?: undefined } | { system?: undefined; diagnostics: Diagnostic[] };
 
 /** The stages one after another: load and parse, check, compile. Diagnostics, never output. */
-export function buildSystem(path: string, overrides: ConstOverrides, invariants: readonly string[] | undefined, memory: MemorySpec): Built {
+export function buildSystem(
+  path: string,
+  overrides: ConstOverrides,
+  invariants: readonly string[] | undefined,
+  memory: MemorySpec,
+  properties?: readonly string[],
+): Built {
   const checked = checkFile(path, overrides);
   if (!checked.model) return { diagnostics: checked.diagnostics };
   const model = checked.model;
@@ -33,7 +40,19 @@ export function buildSystem(path: string, overrides: ConstOverrides, invariants:
         ),
       };
   }
-  const compiled = compile(model, { invariants, memory: memory.name, storeBuffer: memory.storeBuffer });
+  if (properties?.length) {
+    const names = model.properties.map((p) => p.name);
+    const unknown = properties.filter((n) => !names.includes(n));
+    if (unknown.length)
+      return {
+        diagnostics: unknown.map((n) =>
+          diag('option', `--property: the model has no property '${n}'`, undefined, {
+            notes: [names.length ? `its properties are: ${names.join(', ')}` : 'it declares no properties'],
+          }),
+        ),
+      };
+  }
+  const compiled = compile(model, { invariants, properties, memory: memory.name, storeBuffer: memory.storeBuffer });
   return compiled.system ? { system: compiled.system } : { diagnostics: compiled.diagnostics };
 }
 
@@ -44,7 +63,14 @@ export type RunOutcome =
   | { readonly kind: 'model-error'; readonly system: TransitionSystem; readonly diagnostic: Diagnostic }
   /** The engine failed (exit 70). */
   | { readonly kind: 'engine-error'; readonly message: string }
-  | { readonly kind: 'done'; readonly system: TransitionSystem; readonly result: ExploreResult; readonly trace: Trace | null };
+  | {
+      readonly kind: 'done';
+      readonly system: TransitionSystem;
+      readonly result: ExploreResult;
+      readonly trace: Trace | null;
+      /** Threads that searched: one when the graph for liveness was recorded. */
+      readonly workers: number;
+    };
 
 export interface RunHooks {
   readonly onProgress?: (p: Progress) => void;
@@ -53,18 +79,22 @@ export interface RunHooks {
 }
 
 export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
-  const built = buildSystem(req.model, req.constants, req.invariants, req.memory);
+  const built = buildSystem(req.model, req.constants, req.invariants, req.memory, req.liveness ? req.properties : []);
   if (!built.system) return { kind: 'input', diagnostics: built.diagnostics };
   const system = built.system;
+  // Temporal properties need the graph, which the search records on one thread (the answer
+  // is the same for any number of workers).
+  const liveness = system.properties.length > 0;
   let result: ExploreResult;
   try {
-    result = await exploreParallel(system, { workers: req.workers, exact: req.exact, deadlock: req.deadlock, ...req.limits, ...hooks });
+    result = await exploreParallel(system, { workers: req.workers, exact: req.exact, deadlock: req.deadlock, graph: liveness, ...req.limits, ...hooks });
+    if (liveness && result.verdict === 'pass') result = checkProperties(system, result, req.limits.memoryLimitBytes);
   } catch (e) {
     if (e instanceof ModelError) return { kind: 'model-error', system, diagnostic: modelErrorDiagnostic(system, e) };
     return { kind: 'engine-error', message: e instanceof Error ? e.message : String(e) };
   }
   const trace = result.violation ? replay(system, instantiate(system), result.violation) : null;
-  return { kind: 'done', system, result, trace };
+  return { kind: 'done', system, result, trace, workers: liveness || req.exact ? 1 : req.workers };
 }
 
 /** A model error as a diagnostic at the statement that was running. */

@@ -9,6 +9,8 @@ export interface SpecCheck {
   readonly const: Record<string, string | number | boolean>;
   readonly deadlock: boolean;
   readonly invariants?: string[];
+  readonly properties?: string[];
+  readonly liveness: boolean;
   readonly maxStates?: number;
   readonly memory: 'sc' | 'tso' | 'arm';
   readonly storeBuffer?: number;
@@ -45,7 +47,7 @@ export function specFiles(args: readonly string[]): { files: string[]; errors: s
   return { files, errors };
 }
 
-const KINDS = ['invariant', 'assert', 'deadlock', 'range', 'division'];
+const KINDS = ['invariant', 'assert', 'deadlock', 'range', 'division', 'liveness'];
 
 export function loadSpec(file: string): SpecLoad {
   let raw: unknown;
@@ -68,7 +70,7 @@ export function loadSpec(file: string): SpecLoad {
     if (typeof c !== 'object' || c === null) return bad(`${where} must be an object`);
     const k = c as Record<string, unknown>;
     for (const key of Object.keys(k))
-      if (!['name', 'description', 'const', 'deadlock', 'invariants', 'memory', 'storeBuffer', 'maxStates', 'expect'].includes(key))
+      if (!['name', 'description', 'const', 'deadlock', 'invariants', 'properties', 'liveness', 'memory', 'storeBuffer', 'maxStates', 'expect'].includes(key))
         return bad(`${where}: unknown field '${key}'`);
     if (typeof k.name !== 'string' || !k.name) return bad(`${where} needs a 'name'`);
     if (names.has(k.name)) return bad(`two checks are named '${k.name}'`);
@@ -84,6 +86,9 @@ export function loadSpec(file: string): SpecLoad {
       return bad(`${cw}: 'storeBuffer' is a positive integer, with "memory": "tso" or "arm"`);
     if (k.invariants !== undefined && !(Array.isArray(k.invariants) && k.invariants.every((x) => typeof x === 'string')))
       return bad(`${cw}: 'invariants' must be a list of names`);
+    if (k.properties !== undefined && !(Array.isArray(k.properties) && k.properties.every((x) => typeof x === 'string')))
+      return bad(`${cw}: 'properties' must be a list of names`);
+    if (k.liveness !== undefined && typeof k.liveness !== 'boolean') return bad(`${cw}: 'liveness' must be true or false`);
     if (k.maxStates !== undefined && !(Number.isInteger(k.maxStates) && (k.maxStates as number) > 0))
       return bad(`${cw}: 'maxStates' must be a positive integer`);
     const e = k.expect as Record<string, unknown> | undefined;
@@ -104,6 +109,8 @@ export function loadSpec(file: string): SpecLoad {
       const: consts as Record<string, string | number | boolean>,
       deadlock: k.deadlock !== false,
       invariants: k.invariants as string[] | undefined,
+      properties: k.properties as string[] | undefined,
+      liveness: k.liveness !== false,
       maxStates: k.maxStates as number | undefined,
       memory: (k.memory as 'sc' | 'tso' | 'arm' | undefined) ?? 'sc',
       ...(k.memory === 'tso' || k.memory === 'arm' ? { storeBuffer: (k.storeBuffer as number | undefined) ?? 2 } : {}),

@@ -41,7 +41,7 @@ export function judge(expect: SpecCheck['expect'], r: ExploreResult): string | u
   if (expect.verdict === 'pass') {
     if (r.verdict !== 'pass') {
       const v = r.violation!;
-      return `expected pass, found a violation of ${v.kind === 'invariant' ? v.property : v.kind} at depth ${v.depth}`;
+      return `expected pass, found a violation of ${v.kind === 'invariant' || v.kind === 'liveness' ? v.property : v.kind} at depth ${v.depth}`;
     }
     if (expect.states !== undefined && r.states !== expect.states) return `expected ${expect.states} states, found ${r.states}`;
     if (expect.maxDepth !== undefined && r.maxDepth !== expect.maxDepth) return `expected max depth ${expect.maxDepth}, found ${r.maxDepth}`;
@@ -71,7 +71,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
     const r = o.result;
     const verdict = r
       ? r.verdict === 'violation'
-        ? `violation ${r.violation!.kind === 'invariant' ? r.violation!.property : r.violation!.kind} at depth ${r.violation!.depth}`
+        ? `violation ${r.violation!.kind === 'invariant' || r.violation!.kind === 'liveness' ? r.violation!.property : r.violation!.kind} at depth ${r.violation!.depth}`
         : r.verdict
       : 'error';
     const states = r ? `${r.states.toLocaleString('en-US')} states` : '';
@@ -94,6 +94,8 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
         model: loaded.spec.model,
         constants: check.const,
         invariants: check.invariants,
+        properties: check.properties,
+        liveness: check.liveness,
         memory: memorySpec(check.memory, check.storeBuffer),
         deadlock: check.deadlock,
         workers,
@@ -137,7 +139,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
 function verdictText(r: ExploreResult): string {
   if (r.verdict !== 'violation') return r.verdict;
   const v = r.violation!;
-  return `violation ${v.kind === 'invariant' ? v.property : v.kind} at depth ${v.depth}`;
+  return `violation ${v.kind === 'invariant' || v.kind === 'liveness' ? v.property : v.kind} at depth ${v.depth}`;
 }
 
 function junitCase(o: CheckOutcome): JunitCase {

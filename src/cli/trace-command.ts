@@ -72,7 +72,14 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
     property: doc.violation.property,
     message: doc.violation.message,
     depth: doc.violation.depth,
-    path: rechecked.path,
+    ...(doc.violation.cycle !== undefined
+      ? {
+          cycle: rechecked.path.slice(doc.violation.depth),
+          cycleUnits: (doc.violation.cycleUnits ?? []).map((n) => system.fairUnitNames.indexOf(n)).filter((u) => u >= 0),
+        }
+      : {}),
+    ...(doc.violation.pAt !== undefined ? { pAt: doc.violation.pAt } : {}),
+    path: doc.violation.cycle !== undefined ? rechecked.path.slice(0, doc.violation.depth) : rechecked.path,
     ...(doc.steps.some((s) => s.failing) ? { failedAction: rechecked.trace.steps[rechecked.trace.steps.length - 1].action } : {}),
   };
   const fresh = traceDocument(system, rechecked.trace, violation, { version: VERSION, origin: doc.origin, memory });

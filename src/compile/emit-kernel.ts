@@ -37,6 +37,7 @@ export function emitKernel(
   automata: readonly Automaton[],
   memory: MemoryModel,
   invariants: readonly I.Invariant[],
+  properties: readonly I.Property[],
   packing: Packing,
 ): EmittedKernel {
   const host = new Host(model, layout, automata);
@@ -93,6 +94,22 @@ export function emitKernel(
   body.line('return -1;');
   body.close();
 
+  // Temporal properties: per property k, bit 0 of out[k] when Q holds, bit 1 when P does.
+  // A property whose evaluation fails (an index out of range) is a model error.
+  body.open('function properties(s, so, out) {');
+  properties.forEach((p, k) => {
+    const ctx = host.context(null, [], 's', 'so', direct);
+    body.comment(`property ${p.name} (${where(p.span)})`);
+    const from = p.from ? ` | ((${emitExpr(p.from, ctx)}) ? 2 : 0)` : '';
+    body.open('try {');
+    body.line(`out[${k}] = ((${emitExpr(p.expr, ctx)}) ? 1 : 0)${from};`);
+    body.reopen('} catch (x) {');
+    body.line('if (x !== $V) throw x;');
+    body.line(`$R.fail(${JSON.stringify(`evaluating property ${p.name} failed: `)} + $V.message);`);
+    body.close();
+  });
+  body.close();
+
   // A valid end: every ordinary process has terminated or stands at an `end` label.
   const ends = layout.instances
     .map((inst, ii) => {
@@ -106,7 +123,7 @@ export function emitKernel(
   body.line(`return ${ends.length ? ends.join(' &&\n    ') : 'true'};`);
   body.close();
   body.line(emitPacking(packing));
-  body.line('return { successors, invariants, validEnd, pack, unpack };');
+  body.line('return { successors, invariants, properties, validEnd, pack, unpack };');
 
   host.tableNames.forEach((name, i) => w.line(`const ${name} = $T[${i}];`));
   w.open('const M = [');

@@ -78,6 +78,8 @@ export interface KernelRuntime {
   st(v: number, lo: number, hi: number, what: string): number;
   div(a: number, b: number, what: string): number;
   mod(a: number, b: number, what: string): number;
+  /** A problem with the model (not a violation): stops the search with a ModelError. */
+  fail(message: string): never;
   /** Starts counting the statements of an atomic block. */
   startAtomic(): void;
   /** Counts k statements of an atomic block; a block past the limit is a model error. */
@@ -112,6 +114,9 @@ export function kernelRuntime(): KernelRuntime {
     mod(a, b, what) {
       if (b === 0) viol('division', `modulo by zero in ${what}`);
       return a % b;
+    },
+    fail(message) {
+      throw new ModelError(message);
     },
     startAtomic() {
       ops = 0;

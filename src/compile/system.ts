@@ -2,7 +2,7 @@
 // per process instance, validation against the memory model, then the generated kernel. A
 // TransitionSystem is a value; `instantiate` turns its source into functions (in the main
 // thread or in a worker), handing the generated code its runtime.
-import type * as I from '../check/ir.ts';
+import type * as IR from '../check/ir.ts';
 import { memoryModel, memoryRuntime, memorySpec, type MemoryModel, type MemoryModelName } from '../memory/index.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
 import type { Diagnostic } from '../parse/diagnostic.ts';
@@ -18,13 +18,15 @@ export type { ActionInfo } from './emit-kernel.ts';
 export interface CompileOptions {
   /** Only these invariants (all when undefined). */
   readonly invariants?: readonly string[];
+  /** Only these temporal properties (all when undefined; none with an empty list). */
+  readonly properties?: readonly string[];
   /** The memory model (default sc), and its store-buffer bound when it has buffers. */
   readonly memory?: MemoryModelName;
   readonly storeBuffer?: number;
 }
 
 export interface TransitionSystem {
-  readonly model: I.CheckedModel;
+  readonly model: IR.CheckedModel;
   /** The memory model that built this system: its spec, and its part of a state for traces. */
   readonly memory: MemoryModel;
   readonly layout: StateLayout;
@@ -32,6 +34,15 @@ export interface TransitionSystem {
   readonly initial: Int32Array;
   readonly actions: readonly ActionInfo[];
   readonly invariantNames: readonly string[];
+  /** The temporal properties checked, in declaration order (the kernel's `properties` order). */
+  readonly properties: readonly IR.Property[];
+  /**
+   * Weak fairness: the fair unit of each action (-1: the action belongs to no fair unit), and
+   * the name of each unit. Instance i's own steps are unit i (when its process is fair), its
+   * memory system's steps (drains, commits) unit instances + i.
+   */
+  readonly fairUnitOf: Int32Array;
+  readonly fairUnitNames: readonly string[];
   /** Generated JS: the body of `function ($T, $R, $m)` returning the kernel's functions. */
   readonly source: string;
   readonly tables: readonly (Uint8Array | Int32Array)[];
@@ -41,7 +52,7 @@ export interface TransitionSystem {
   readonly packing: Packing;
 }
 
-export function compile(model: I.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
+export function compile(model: IR.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
   const memory = memoryModel(memorySpec(options.memory ?? 'sc', options.storeBuffer));
   const layout = buildLayout(model, memory);
 
@@ -66,7 +77,15 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
       return slotRange(sn.type, owner >= 0 ? automata[owner].nodes.length : 0);
     }),
   );
-  const kernel = emitKernel(model, layout, automata, memory, invariants, packing);
+  const selectedProps = options.properties ?? model.properties.map((p) => p.name);
+  const properties = model.properties.filter((p) => selectedProps.includes(p.name));
+  const kernel = emitKernel(model, layout, automata, memory, invariants, properties, packing);
+  const I = layout.instances.length;
+  const fairUnitOf = Int32Array.from(kernel.actions, (a) => {
+    if (a.memory) return I + a.instance;
+    return model.processes[layout.instances[a.instance].process].fair ? a.instance : -1;
+  });
+  const fairUnitNames = [...layout.instances.map((inst) => inst.name), ...layout.instances.map((inst) => `${inst.name} (${memory.environmentName})`)];
 
   return {
     system: {
@@ -77,6 +96,9 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
       initial: initialState(model, layout),
       actions: kernel.actions,
       invariantNames: invariants.map((i) => i.name),
+      properties,
+      fairUnitOf,
+      fairUnitNames,
       source: kernel.source,
       tables: kernel.tables,
       runtime: memory.runtime(),
@@ -90,7 +112,7 @@ export function compile(model: I.CheckedModel, options: CompileOptions = {}): { 
  * Globals and locals at their initial values, every pc at its automaton's start, and every
  * slot of the memory model at the low end of its range (empty buffers, timestamps 0).
  */
-function initialState(model: I.CheckedModel, layout: StateLayout): Int32Array {
+function initialState(model: IR.CheckedModel, layout: StateLayout): Int32Array {
   const initial = new Int32Array(layout.width);
   layout.slotNames.forEach((sn, slot) => {
     if (sn.range) initial[slot] = sn.range.lo;
@@ -128,6 +150,8 @@ export interface Kernel {
   successors(s: Int32Array, so: number, out: SuccessorBuffer): number;
   /** -1 when every invariant holds, k when invariant k is false, -2 when evaluating one failed. */
   invariants(s: Int32Array, so: number): number;
+  /** Per temporal property k: out[k] bit 0 when its Q holds in the state, bit 1 when its P does. */
+  properties(s: Int32Array, so: number, out: Uint8Array): void;
   validEnd(s: Int32Array, so: number): boolean;
   /** Packs the state at s[so..] into d[dof..] (packing.words words), and back. */
   pack(s: Int32Array, so: number, d: Int32Array, dof: number): void;

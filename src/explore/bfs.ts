@@ -7,6 +7,8 @@ import type { Kernel, TransitionSystem } from '../compile/system.ts';
 import { deadlockViolation, Expander, invariantViolation, type FoundViolation } from './expand.ts';
 import { IntLog } from './fingerprint.ts';
 import { Limits, peakRss, type LimitOptions, type StopReason } from './limits.ts';
+import { GraphRecorder, type StateGraph } from './graph.ts';
+import type { LivenessStats } from './liveness.ts';
 import { ExactStore, FingerprintStore, type FingerprintTable, type StateStore } from './store.ts';
 
 export type { FoundViolation, ViolationKind } from './expand.ts';
@@ -20,6 +22,8 @@ export interface ExploreOptions extends LimitOptions {
   readonly progressIntervalMs?: number;
   /** Store whole states instead of fingerprints (no collisions; more memory). */
   readonly exact?: boolean;
+  /** Record the reachable graph for liveness (numbered states, edges, fair units, properties). */
+  readonly graph?: boolean;
   /** Stop at the first level boundary past this many states, or this much time, and hand over. */
   readonly handOffAt?: { states?: number; ms?: number };
   /** Called once, at a level boundary past this many states or this much time (to start threads). */
@@ -60,6 +64,8 @@ export interface ExploreResult {
   readonly engineBytes: number; // seen-set, parent logs and frontiers
   readonly exact: boolean; // whole states were stored: no fingerprint collision possible
   readonly handOff?: HandOff; // set when the search stopped at options.handOffAt
+  readonly graph?: StateGraph; // with options.graph, when the search completed
+  readonly liveness?: LivenessStats; // when temporal properties were checked
 }
 
 /**
@@ -72,7 +78,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
   const K = system.packing.words; // the frontier and the seen-set hold packed states
   const start = Date.now();
   const limits = new Limits(options, start);
-  const store: StateStore = options.exact ? new ExactStore(K) : new FingerprintStore(K);
+  const store: StateStore = options.exact ? new ExactStore(K) : new FingerprintStore(K, 16, options.graph);
+  const graph = options.graph ? new GraphRecorder(kernel, system.fairUnitOf, system.properties.length, system.fairUnitNames.length) : null;
   const parents = new IntLog();
   const positions = new IntLog();
   const ex = new Expander(kernel, W, options.deadlock !== false);
@@ -98,7 +105,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
     for (let i = index; parents.data[i] >= 0; i = parents.data[i]) path.push(positions.data[i]);
     return path.reverse();
   };
-  const engineBytes = () => store.bytes + parents.bytes + positions.bytes + cur.byteLength + next.byteLength + out.buf.byteLength;
+  const engineBytes = () => store.bytes + parents.bytes + positions.bytes + cur.byteLength + next.byteLength + out.buf.byteLength + (graph?.bytes ?? 0);
   const result = (verdict: ExploreResult['verdict'], violation: FoundViolation | null, stopReason: StopReason | null = null): ExploreResult => ({
     verdict,
     stopReason,
@@ -120,6 +127,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
   states = 1;
   cur.set(packed, 0);
   curCount = 1;
+  graph?.state(system.initial, 0);
   const initViolation = invariantViolation(system, kernel, system.initial, 0, 0, () => []);
   if (initViolation) return result('violation', initViolation);
 
@@ -132,6 +140,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
     for (let i = 0; i < curCount; i++) {
       const index = levelStart + i;
       kernel.unpack(cur, i * K, scratch, 0);
+      graph?.expanding();
       ex.expand(scratch, 0);
       const n = ex.count;
       // Shallower than anything pending from this level; the level is still finished so that
@@ -146,8 +155,15 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
           if (!store.has(packed, 0)) cutByDepth = true;
           continue;
         }
-        if (!store.insert(packed, 0)) continue;
+        if (!store.insert(packed, 0)) {
+          graph?.edge(store.found, out.actions[j]);
+          continue;
+        }
         const newIndex = states++;
+        if (graph) {
+          graph.edge(newIndex, out.actions[j]);
+          graph.state(buf, so);
+        }
         parents.push(index);
         positions.push(j);
         if ((nextCount + 1) * K > next.length) {
@@ -158,7 +174,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
         const to = nextCount * K;
         for (let k = 0; k < K; k++) next[to + k] = packed[k];
         nextCount++;
-        if (!pending) pending = invariantViolation(system, kernel, buf, so, depth + 1, () => pathTo(newIndex));
+        // The check itself allocates nothing; the violation is built only when there is one.
+        if (!pending && kernel.invariants(buf, so) !== -1) pending = invariantViolation(system, kernel, buf, so, depth + 1, () => pathTo(newIndex));
       }
       // Past --max-depth nothing is reported: a failing step from the last level is deeper.
       if (ex.failed && !pending && !lastLevel) pending = ex.failure(depth + 1, pathTo(index));
@@ -202,7 +219,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       options.onWarmUp();
       options = { ...options, onWarmUp: undefined };
     }
-    if (past(options.handOffAt) && curCount > 0 && store instanceof FingerprintStore) {
+    if (past(options.handOffAt) && curCount > 0 && store instanceof FingerprintStore && !graph) {
       const handOff: HandOff = {
         depth,
         frontier: cur.slice(0, curCount * K),
@@ -216,5 +233,5 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       return { ...result('incomplete', null, null), handOff };
     }
   }
-  return result('pass', null);
+  return graph ? { ...result('pass', null), graph: graph.finish(states) } : result('pass', null);
 }

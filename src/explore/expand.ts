@@ -7,7 +7,7 @@ import type { Kernel, TransitionSystem } from '../compile/system.ts';
 import { SuccessorBuffer } from '../compile/system.ts';
 import { ModelError } from './errors.ts';
 
-export type ViolationKind = 'invariant' | 'assert' | 'deadlock' | 'range' | 'division';
+export type ViolationKind = 'invariant' | 'assert' | 'deadlock' | 'range' | 'division' | 'liveness';
 
 /** A violation, located by the path of successor positions from the initial state. */
 export interface FoundViolation {
@@ -19,6 +19,15 @@ export interface FoundViolation {
   readonly path: number[];
   /** For a failing step (assert, range, division): its action id; the step is not a state. */
   readonly failedAction?: number;
+  /**
+   * For a liveness violation (a lasso): `path` is the stem and `depth` its length; these are
+   * the successor positions around the cycle back to the stem's last state (empty: no step is
+   * enabled there), after how many stem steps P held (for ~>), and the fair units acting in
+   * the cycle.
+   */
+  readonly cycle?: number[];
+  readonly pAt?: number;
+  readonly cycleUnits?: number[];
 }
 
 export class Expander {

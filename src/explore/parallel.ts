@@ -49,10 +49,13 @@ function poolFor(workers: number): Piscina {
       maxThreads: workers,
       idleTimeout: Infinity,
     });
-    // piscina emits workerCreate once a thread has loaded its module.
+    // Each thread posts a message once its modules are loaded (worker-entry.js); piscina hands
+    // it on as a 'message' event.
     const ready = new Promise<void>((resolve) => {
       let n = 0;
-      pool.on('workerCreate', () => ++n === workers && resolve());
+      pool.on('message', (m: unknown) => {
+        if ((m as { mmucheckWorkerReady?: boolean } | null)?.mmucheckWorkerReady && ++n === workers) resolve();
+      });
     });
     entry = { pool, ready };
     pools.set(workers, entry);
@@ -78,8 +81,8 @@ export async function closePools(): Promise<void> {
 
 export async function exploreParallel(system: TransitionSystem, options: ParallelOptions): Promise<ExploreResult> {
   const kernel = instantiate(system);
-  // Whole-state storage lives in the one-worker engine only.
-  if (options.workers <= 1 || options.exact) return explore(system, kernel, options);
+  // Whole-state storage and the graph for liveness live in the one-worker engine only.
+  if (options.workers <= 1 || options.exact || options.graph) return explore(system, kernel, options);
   // Most models are small: the main thread explores first, starts the threads once the model
   // proves larger than a few levels, and hands its fingerprints and frontier over to them at
   // a level boundary past the budget.

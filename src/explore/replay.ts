@@ -12,6 +12,8 @@ export interface TraceStep {
 export interface Trace {
   readonly initial: Int32Array;
   readonly steps: TraceStep[];
+  /** For a lasso: the steps from this index on form the cycle, back to the state before it. */
+  readonly cycleStart?: number;
 }
 
 export class ReplayError extends Error {}
@@ -23,9 +25,10 @@ export function replay(system: TransitionSystem, kernel: Kernel, violation: Foun
   let state = system.initial.slice();
   const steps: TraceStep[] = [];
   const failing = violation.failedAction !== undefined;
-  const moves = failing ? violation.path.length - 1 : violation.path.length;
+  const path = violation.cycle ? [...violation.path, ...violation.cycle] : violation.path;
+  const moves = failing ? path.length - 1 : path.length;
   for (let k = 0; k < moves; k++) {
-    const pos = violation.path[k];
+    const pos = path[k];
     // A step that fails after this successor was made does not take it away (as in bfs.ts).
     ex.expand(state, 0);
     if (pos >= ex.count) throw new ReplayError(`replay diverged at step ${k + 1}: successor ${pos} of ${ex.count}`);
@@ -33,6 +36,12 @@ export function replay(system: TransitionSystem, kernel: Kernel, violation: Foun
     steps.push({ action: out.actions[pos], state });
   }
   switch (violation.kind) {
+    case 'liveness': {
+      const trace = { initial: system.initial, steps, cycleStart: violation.path.length };
+      const problem = lassoProblem(system, kernel, trace, violation.property, violation.pAt);
+      if (problem) throw new ReplayError(`replay did not reproduce the lasso: ${problem}`);
+      return trace;
+    }
     case 'invariant': {
       const k = kernel.invariants(state, 0);
       if (k < 0 || system.invariantNames[k] !== violation.property) throw new ReplayError(`replay did not reproduce the violation of ${violation.property}`);
@@ -76,7 +85,11 @@ export type Rechecked = { ok: true; trace: Trace; path: number[] } | { ok: false
 export function recheck(
   system: TransitionSystem,
   kernel: Kernel,
-  recorded: { initial: Record<string, ScalarJson>; steps: readonly RecordedStep[]; violation: { kind: string; property: string } },
+  recorded: {
+    initial: Record<string, ScalarJson>;
+    steps: readonly RecordedStep[];
+    violation: { kind: string; property: string; depth: number; cycle?: number; pAt?: number };
+  },
 ): Rechecked {
   const W = system.layout.width;
   const ex = new Expander(kernel, W);
@@ -119,6 +132,12 @@ export function recheck(
     path.push(pick);
   }
   const v = recorded.violation;
+  if (v.kind === 'liveness') {
+    const trace = { initial: system.initial, steps, cycleStart: v.depth };
+    const problem = lassoProblem(system, kernel, trace, v.property, v.pAt);
+    if (problem) return { ok: false, step: recorded.steps.length, reason: `every step replays, but it is no longer a counterexample: ${problem}` };
+    return { ok: true, trace, path };
+  }
   if (v.kind === 'invariant') {
     const k = kernel.invariants(state, 0);
     if (k < 0 || system.invariantNames[k] !== v.property)
@@ -130,4 +149,59 @@ export function recheck(
     return { ok: false, step: recorded.steps.length, reason: `every step replays, but the ${v.kind} violation is gone` };
   }
   return { ok: true, trace: { initial: system.initial, steps }, path };
+}
+
+/**
+ * Why a replayed lasso is not a counterexample to `property`, or null when it is: the cycle
+ * must return to its first state (or, with no cycle, no step may be enabled there), the
+ * property's Q must be false on every state from the start (`eventually`) or from the state
+ * where P holds (`~>`), and the cycle must be fair: every fair unit takes a step in it or is
+ * disabled in one of its states.
+ */
+export function lassoProblem(system: TransitionSystem, kernel: Kernel, trace: Trace, property: string, pAt?: number): string | null {
+  const k = system.properties.findIndex((p) => p.name === property);
+  if (k < 0) return `the model has no property ${property}`;
+  const p = system.properties[k];
+  const states = [trace.initial, ...trace.steps.map((s) => s.state!)];
+  const d = trace.cycleStart ?? trace.steps.length;
+  const last = states.length - 1;
+  const bits = new Uint8Array(system.properties.length);
+  const from = p.kind === 'eventually' ? 0 : (pAt ?? -1);
+  if (from < 0 || from > d) return 'the trace does not say where P holds';
+  kernel.properties(states[from], 0, bits);
+  if (p.kind === 'leadsTo' && !(bits[k] & 2)) return `P of ${property} does not hold after step ${from}`;
+  for (let i = from; i <= last; i++) {
+    kernel.properties(states[i], 0, bits);
+    if (bits[k] & 1) return `${property}'s condition holds after step ${i}`;
+  }
+  const ex = new Expander(kernel, system.layout.width);
+  if (last === d) {
+    ex.expand(states[d], 0);
+    return ex.count === 0 && !ex.failed ? null : `a step is enabled after step ${d}, so the run does not stop there`;
+  }
+  if (!sameArray(states[d], states[last])) return `the cycle does not return to the state after step ${d}`;
+  // Fairness: units that step in the cycle, and units disabled in one of its states.
+  const U = system.fairUnitNames.length;
+  const served = new Uint8Array(U);
+  for (let i = d; i < last; i++) {
+    const u = system.fairUnitOf[trace.steps[i].action];
+    if (u >= 0) served[u] = 1;
+    ex.expand(states[i], 0);
+    const enabled = new Uint8Array(U);
+    for (let j = 0; j < ex.count; j++) {
+      const v = system.fairUnitOf[ex.out.actions[j]];
+      if (v >= 0) enabled[v] = 1;
+    }
+    for (let v = 0; v < U; v++) if (!enabled[v]) served[v] = 1;
+  }
+  const starved = system.fairUnitNames.filter((_, u) => !served[u]);
+  return starved.length
+    ? `the cycle is not fair: ${starved.join(', ')} ${starved.length === 1 ? 'is' : 'are'} enabled throughout and never ${starved.length === 1 ? 'steps' : 'step'}`
+    : null;
+}
+
+function sameArray(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -19,6 +19,11 @@ export interface StateStore {
   readonly bytes: number;
   /** Whole states are stored: no fingerprint collision is possible. */
   readonly exact: boolean;
+  /**
+   * In a store that numbers its states (made with `indexed`): the number of the state the
+   * last `insert` found already there. States are numbered in the order they were inserted.
+   */
+  readonly found: number;
 }
 
 /** 2 words per slot; `mask` is slots - 1. Plain data, so workers receive it in a task. */
@@ -100,18 +105,26 @@ export function copyInto(from: FingerprintTable, to: FingerprintTable): void {
   }
 }
 
-/** 64-bit fingerprints, one thread: about 11-16 bytes per state; collisions possible. */
+/**
+ * 64-bit fingerprints, one thread: about 11-16 bytes per state; collisions possible. An
+ * indexed store also keeps each state's number (4 bytes more per slot), for the graph that
+ * liveness checking needs.
+ */
 export class FingerprintStore implements StateStore {
   readonly exact = false;
   private t: FingerprintTable;
+  private numbers: Int32Array | null;
   private readonly fp = new Int32Array(2);
   size = 0;
+  found = -1;
 
   constructor(
     private readonly width: number,
     slotsLog2 = 16,
+    indexed = false,
   ) {
     this.t = newTable(slotsLog2, false);
+    this.numbers = indexed ? new Int32Array(this.t.mask + 1) : null;
   }
 
   /** The table itself, for handing the search over to the workers. */
@@ -120,7 +133,7 @@ export class FingerprintStore implements StateStore {
   }
 
   get bytes(): number {
-    return this.t.words.byteLength;
+    return this.t.words.byteLength + (this.numbers?.byteLength ?? 0);
   }
 
   insert(s: Int32Array, off: number): boolean {
@@ -129,10 +142,14 @@ export class FingerprintStore implements StateStore {
     const a = half(this.fp[0]);
     const b = half(this.fp[1]);
     const r = probe(this.t, a, b);
-    if (r >= 0) return false;
+    if (r >= 0) {
+      if (this.numbers) this.found = this.numbers[r];
+      return false;
+    }
     const at = (-1 - r) << 1;
     this.t.words[at] = a;
     this.t.words[at + 1] = b;
+    if (this.numbers) this.numbers[-1 - r] = this.size;
     this.size++;
     return true;
   }
@@ -144,7 +161,20 @@ export class FingerprintStore implements StateStore {
 
   private grow(): void {
     const bigger = newTable(Math.log2(this.t.mask + 1) + 1, false);
-    copyInto(this.t, bigger);
+    const old = this.numbers;
+    if (!old) copyInto(this.t, bigger);
+    else {
+      const numbers = new Int32Array(bigger.mask + 1);
+      const w = this.t.words;
+      for (let i = 0; i <= this.t.mask; i++) {
+        if (w[i << 1] === 0) continue;
+        const e = -1 - probe(bigger, w[i << 1], w[(i << 1) + 1]);
+        bigger.words[e << 1] = w[i << 1];
+        bigger.words[(e << 1) + 1] = w[(i << 1) + 1];
+        numbers[e] = old[i];
+      }
+      this.numbers = numbers;
+    }
     this.t = bigger;
   }
 }
@@ -155,10 +185,13 @@ export class ExactStore implements StateStore {
   private states: Int32Array;
   private used: Uint8Array;
   private mask: number;
+  private numbers: Int32Array;
   size = 0;
+  found = -1;
   private readonly fp = new Int32Array(2);
 
   constructor(private readonly width: number) {
+    this.numbers = new Int32Array(1 << 12);
     this.used = new Uint8Array(1 << 12);
     this.states = new Int32Array((1 << 12) * Math.max(width, 1));
     this.mask = (1 << 12) - 1;
@@ -185,7 +218,11 @@ export class ExactStore implements StateStore {
   insert(s: Int32Array, off: number): boolean {
     if (this.size * 4 >= (this.mask + 1) * 3) this.grow();
     const i = this.find(s, off);
-    if (this.used[i]) return false;
+    if (this.used[i]) {
+      this.found = this.numbers[i];
+      return false;
+    }
+    this.numbers[i] = this.size;
     this.used[i] = 1;
     this.states.set(s.subarray(off, off + this.width), i * this.width);
     this.size++;
@@ -197,18 +234,24 @@ export class ExactStore implements StateStore {
   }
 
   get bytes(): number {
-    return this.states.byteLength + this.used.byteLength;
+    return this.states.byteLength + this.used.byteLength + this.numbers.byteLength;
   }
 
   private grow(): void {
     const W = this.width;
-    const { states, used } = this;
+    const { states, used, numbers } = this;
     const slots = (this.mask + 1) * 2;
     this.states = new Int32Array(slots * Math.max(W, 1));
     this.used = new Uint8Array(slots);
+    this.numbers = new Int32Array(slots);
     this.mask = slots - 1;
-    this.size = 0;
-    for (let i = 0; i < used.length; i++) if (used[i]) this.insert(states, i * W);
+    for (let i = 0; i < used.length; i++) {
+      if (!used[i]) continue;
+      const j = this.find(states, i * W);
+      this.used[j] = 1;
+      this.numbers[j] = numbers[i];
+      this.states.set(states.subarray(i * W, i * W + W), j * W);
+    }
   }
 }
 

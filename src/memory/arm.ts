@@ -207,6 +207,7 @@ export function armv8(size: number): MemoryModel {
 
   return {
     spec: { name: 'arm', storeBuffer: size },
+    environmentName: 'commits',
     fenceIsStep: () => true,
     ordersAcquireRelease: true,
 

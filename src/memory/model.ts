@@ -65,6 +65,8 @@ export interface RuntimeDescription {
 
 export interface MemoryModel {
   readonly spec: MemorySpec;
+  /** What its own steps are called in traces and fairness ("drains", "commits"). */
+  readonly environmentName: string;
   /** Whether a barrier is a step of its own (the others are resolved away at compile time). */
   fenceIsStep(f: I.FenceName): boolean;
   /** Whether smp_load_acquire/smp_store_release order anything (else they are plain accesses). */

@@ -6,6 +6,7 @@ import type { MemoryModel } from './model.ts';
 export function sequentialConsistency(): MemoryModel {
   return {
     spec: { name: 'sc' },
+    environmentName: 'memory',
     fenceIsStep: () => false,
     ordersAcquireRelease: false,
     addGlobalSlots() {},

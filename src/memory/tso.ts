@@ -48,6 +48,7 @@ export function totalStoreOrder(size: number): MemoryModel {
 
   return {
     spec: { name: 'tso', storeBuffer: size },
+    environmentName: 'drains',
     fenceIsStep: (f) => f === 'smp_mb' || f === 'dsb',
     ordersAcquireRelease: false,
 

@@ -45,7 +45,15 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     workers: run.workers,
     verdict: r.verdict,
     stopReason: r.stopReason,
-    violation: r.violation ? { kind: r.violation.kind, property: r.violation.property, depth: r.violation.depth, message: r.violation.message } : null,
+    violation: r.violation
+      ? {
+          kind: r.violation.kind,
+          property: r.violation.property,
+          depth: r.violation.depth,
+          message: r.violation.message,
+          ...(r.violation.cycle ? { cycle: r.violation.cycle.length } : {}),
+        }
+      : null,
     states: r.states,
     transitions: r.transitions,
     maxDepth: r.maxDepth,
@@ -54,6 +62,7 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     peakMemoryBytes: r.peakMemoryBytes,
     collisionProbability: r.exact ? 0 : collisionProbability(r.states, r.transitions),
     exact: r.exact,
+    liveness: r.liveness ?? null,
   };
 }
 
@@ -77,6 +86,10 @@ export function verdictLine(run: CheckRun, color: ChalkInstance): string {
   const r = run.result;
   if (r.verdict === 'violation') {
     const v = r.violation!;
+    if (v.cycle) {
+      const how = v.cycle.length ? `then a fair cycle of ${v.cycle.length} step${v.cycle.length === 1 ? '' : 's'}` : 'ending where no step is enabled';
+      return color.red.bold(`violation: ${describeProperty(v)}, a lasso: a stem of ${v.depth} step${v.depth === 1 ? '' : 's'}, ${how}`);
+    }
     return color.red.bold(`violation: ${describeProperty(v)}, found at depth ${v.depth}`);
   }
   if (r.verdict === 'incomplete') {
@@ -90,10 +103,19 @@ export function verdictLine(run: CheckRun, color: ChalkInstance): string {
     const found = r.violation
       ? `a violation was found before it stopped (${describeProperty(r.violation)} at depth ${r.violation.depth}); a shallower one may exist`
       : 'no violation found in the states explored';
-    return color.yellow.bold(`incomplete: ${why[r.stopReason ?? 'interrupted']}; ${found}`);
+    // With temporal properties the search also records the graph, which costs memory of its own.
+    const graph =
+      r.stopReason === 'memory-limit' && run.system.properties.length
+        ? r.liveness
+          ? '; safety holds, but the liveness analysis of the graph would not fit (about 56 bytes per state more); the properties were not checked'
+          : '; the search was recording the graph the temporal properties need (or pass --no-liveness)'
+        : '';
+    return color.yellow.bold(`incomplete: ${why[r.stopReason ?? 'interrupted']}; ${found}${graph}`);
   }
   const invs = run.system.invariantNames.length;
-  return color.green.bold(`pass: ${invs} invariant${invs === 1 ? '' : 's'} and every assertion hold on all reachable states`);
+  const props = r.liveness?.properties ?? 0;
+  const what = `${invs} invariant${invs === 1 ? '' : 's'}${props ? `, ${props} temporal propert${props === 1 ? 'y' : 'ies'}` : ''}`;
+  return color.green.bold(`pass: ${what} and every assertion hold on all reachable states${props ? ' (for every fair execution)' : ''}`);
 }
 
 export function numbersBlock(run: CheckRun): string {
@@ -105,5 +127,10 @@ export function numbersBlock(run: CheckRun): string {
     r.exact
       ? '  whole states stored (--exact): no fingerprint collision possible'
       : `  fingerprint collision probability ${p === 0 ? '0' : p.toExponential(1)} (64-bit fingerprints)`,
+    ...(r.liveness
+      ? [
+          `  liveness: ${n(r.liveness.properties)} temporal propert${r.liveness.properties === 1 ? 'y' : 'ies'} checked on the graph in ${(r.liveness.durationMs / 1000).toFixed(2)} s; graph ${formatBytes(r.liveness.graphBytes)} (${(r.liveness.graphBytes / Math.max(1, r.states)).toFixed(1)} B/state)`,
+        ]
+      : []),
   ].join('\n');
 }

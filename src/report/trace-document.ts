@@ -37,7 +37,17 @@ export interface TraceDocument {
   readonly memory: string;
   readonly storeBuffer?: number;
   readonly origin: { readonly command: 'check' | 'simulate'; readonly seed?: number; readonly run?: number };
-  readonly violation: { readonly kind: string; readonly property: string; readonly depth: number; readonly message: string };
+  readonly violation: {
+    readonly kind: string;
+    readonly property: string;
+    readonly depth: number;
+    readonly message: string;
+    /** A lasso's cycle: its length (its steps follow the `depth` steps of the stem), and for
+     * `P ~> Q` after how many steps P held; the units that step in the cycle. */
+    readonly cycle?: number;
+    readonly pAt?: number;
+    readonly cycleUnits?: readonly string[];
+  };
   readonly initial: Record<string, ScalarJson>;
   readonly steps: TraceStepDoc[];
 }
@@ -66,7 +76,7 @@ export function traceDocument(
     if (state) prev = state;
     return {
       index: k + 1,
-      position: violation.path[k],
+      position: k < violation.path.length ? violation.path[k] : violation.cycle![k - violation.path.length],
       process: system.layout.instances[a.instance].name,
       action: a.text,
       file: a.span.file.path,
@@ -87,7 +97,14 @@ export function traceDocument(
     memory: meta.memory.name,
     ...(meta.memory.storeBuffer !== undefined ? { storeBuffer: meta.memory.storeBuffer } : {}),
     origin: meta.origin,
-    violation: { kind: violation.kind, property: violation.property, depth: violation.depth, message: violation.message },
+    violation: {
+      kind: violation.kind,
+      property: violation.property,
+      depth: violation.depth,
+      message: violation.message,
+      ...(violation.cycle ? { cycle: violation.cycle.length, cycleUnits: (violation.cycleUnits ?? []).map((u) => system.fairUnitNames[u]) } : {}),
+      ...(violation.pAt !== undefined ? { pAt: violation.pAt } : {}),
+    },
     initial,
     steps,
   };
@@ -127,6 +144,8 @@ export function itfDocument(system: TransitionSystem, trace: Trace, doc: TraceDo
       },
     },
     vars,
+    // A lasso: the last state is the one at index `loop` again.
+    ...(doc.violation.cycle ? { loop: doc.violation.depth } : {}),
     states: states.map((st, i) => {
       const view = structuredView(system, st);
       const out: Record<string, unknown> = { '#meta': { index: i, ...(i > 0 ? { action: actionOf(doc, i) } : {}) } };
@@ -195,7 +214,11 @@ function validate(v: unknown): TraceDocument {
     if (typeof st !== 'object' || st === null || typeof st.position !== 'number' || typeof st.failing !== 'boolean') bad(`step ${k + 1} is incomplete`);
     if (!st.failing && (typeof st.state !== 'object' || st.state === null)) bad(`step ${k + 1} has no state`);
   });
-  if ((o.steps as unknown[]).length !== viol!.depth)
-    bad(`the trace has ${(o.steps as unknown[]).length} steps but its violation is at depth ${String(viol!.depth)}`);
+  const cycle = viol!.cycle ?? 0;
+  if (typeof cycle !== 'number' || !Number.isInteger(cycle) || cycle < 0) bad("the violation's 'cycle' is not a length");
+  if ((o.steps as unknown[]).length !== (viol!.depth as number) + (cycle as number))
+    bad(
+      `the trace has ${(o.steps as unknown[]).length} steps but its violation is at depth ${String(viol!.depth)}${cycle ? ` with a cycle of ${String(cycle)}` : ''}`,
+    );
   return o as unknown as TraceDocument;
 }

@@ -48,6 +48,8 @@ export function describeProperty(v: FoundViolation): string {
       return `assert "${v.property}"`;
     case 'deadlock':
       return 'deadlock';
+    case 'liveness':
+      return `property ${v.property} (liveness)`;
     default:
       return `${v.kind} violation`;
   }
@@ -94,9 +96,43 @@ function table(system: TransitionSystem, trace: Trace, v: FoundViolation, color:
       .map((cell, i) => (i === 0 ? cell.padStart(widths[0]) : i === r.length - 1 ? cell : cell.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  const lines = [color.bold(fmt(header)), ...rows.map(fmt)];
+  const marks = lassoMarks(system, trace, v);
+  const lines = [color.bold(fmt(header))];
+  rows.forEach((r, k) => {
+    for (const m of marks.get(k) ?? []) lines.push(color.cyan(`${' '.repeat(widths[0])}  ${m}`));
+    lines.push(fmt(r));
+  });
+  for (const m of marks.get(rows.length) ?? []) lines.push(color.cyan(`${' '.repeat(widths[0])}  ${m}`));
   lines.push(closing(system, trace, v));
   return lines.join('\n');
+}
+
+/**
+ * For a lasso: the lines that mark, before step k (0-based; steps.length: after the last),
+ * where P held and where the cycle starts and ends.
+ */
+function lassoMarks(system: TransitionSystem, trace: Trace, v: FoundViolation): Map<number, string[]> {
+  const marks = new Map<number, string[]>();
+  if (v.kind !== 'liveness') return marks;
+  const add = (k: number, m: string) => marks.set(k, [...(marks.get(k) ?? []), m]);
+  const d = trace.cycleStart ?? trace.steps.length;
+  const n = trace.steps.length;
+  if (v.pAt !== undefined) add(v.pAt, `── P holds ${v.pAt === 0 ? 'in the initial state' : `after step ${v.pAt}`}; from here on Q never holds ──`);
+  if (n > d) {
+    const units = (v.cycleUnits ?? []).map((u) => system.fairUnitNames[u]);
+    add(d, `── cycle: steps ${d + 1}-${n} repeat for ever${units.length ? `; fair units stepping: ${units.join(', ')}` : ''} ──`);
+    add(n, `── end of cycle: back to the state ${d === 0 ? 'at the start' : `after step ${d}`} ──`);
+  } else add(n, '── no step is enabled here: the run stays in this state for ever ──');
+  return marks;
+}
+
+function propertyText(system: TransitionSystem, name: string): string {
+  const p = system.properties.find((x) => x.name === name);
+  if (!p) return name;
+  return p.span.file.text
+    .slice(p.span.start, p.span.end)
+    .replace(/^property\s+\w+\s*:\s*/, '')
+    .replace(/;\s*$/, '');
 }
 
 function closing(system: TransitionSystem, trace: Trace, v: FoundViolation): string {
@@ -121,6 +157,12 @@ function closing(system: TransitionSystem, trace: Trace, v: FoundViolation): str
     }
     case 'assert':
       return `violated: assert "${v.property}" fails at step ${trace.steps.length}`;
+    case 'liveness': {
+      const d = trace.cycleStart ?? trace.steps.length;
+      const n = trace.steps.length;
+      const how = n > d ? `steps ${d + 1}-${n} repeat for ever (a fair cycle)` : `no step is enabled after step ${d}`;
+      return `violated: property ${v.property} (${propertyText(system, v.property)}): ${how}, and it is never satisfied`;
+    }
     default:
       return `violated: ${v.kind}: ${v.message} (step ${trace.steps.length})`;
   }
@@ -136,7 +178,9 @@ function text(system: TransitionSystem, trace: Trace, v: FoundViolation, color: 
     if (system.memory.buffer(i)) lines.push(`    ${inst.name}.buffer = []`);
   });
   let prev = init;
+  const marks = lassoMarks(system, trace, v);
   trace.steps.forEach((step, k) => {
+    for (const m of marks.get(k) ?? []) lines.push(color.cyan(m));
     const a = system.actions[step.action];
     const inst = system.layout.instances[a.instance].name;
     lines.push(color.bold(`step ${k + 1}: ${inst}, line ${actionLine(a, system.model.mainFile)}: ${stepText(system, step.action)}`));
@@ -145,6 +189,7 @@ function text(system: TransitionSystem, trace: Trace, v: FoundViolation, color: 
       prev = step.state;
     } else lines.push(`    ✗ ${v.message}`);
   });
+  for (const m of marks.get(trace.steps.length) ?? []) lines.push(color.cyan(m));
   lines.push(closing(system, trace, v));
   return lines.join('\n');
 }

@@ -60,6 +60,8 @@ const EXAMPLES: [string, ConstOverrides][] = [
   ['philosophers.mmu', {}],
   ['philosophers.mmu', { ORDER: 'Naive' }],
   ['philosophers.mmu', { N: 4 }],
+  ['spinlock-fairness.mmu', {}],
+  ['spinlock-fairness.mmu', { LOCK: 'Ticket' }],
   ['token-pool.mmu', { P: 3 }],
   ['token-pool.mmu', { P: 2, T: 1 }],
 ];

@@ -32,6 +32,7 @@ function system(g: Graph): { sys: TransitionSystem; kernel: Kernel } {
       out.count = n;
       return n;
     },
+    properties: () => {},
     invariants: (s, so) => (g.bad?.includes(s[so]) ? 0 : -1),
     validEnd: (s, so) => (g.validEnds ?? []).includes(s[so]),
     pack: (s, so, d, dof) => {

@@ -9,6 +9,7 @@ import { buildSystem } from '../../src/cli/run-check.ts';
 import { memorySpec } from '../../src/memory/index.ts';
 import { loadSpec, specFiles } from '../../src/cli/specs.ts';
 import { explore } from '../../src/explore/bfs.ts';
+import { checkProperties } from '../../src/explore/liveness.ts';
 import { replay } from '../../src/explore/replay.ts';
 import { renderDiagnostics } from '../../src/report/diagnostics.ts';
 import { formatTrace } from '../../src/report/trace.ts';
@@ -49,7 +50,10 @@ async function counterexample(
     const built = buildSystem(model, consts, invariants, memorySpec(memory.memory, memory.storeBuffer));
     if (!built.system) return renderDiagnostics(built.diagnostics, plain) + '\n';
     const sys = built.system;
-    const r = await explore(sys, instantiate(sys), { deadlock });
+    // As `check` runs it: with temporal properties, the graph and then the liveness phase.
+    const graph = sys.properties.length > 0;
+    let r = await explore(sys, instantiate(sys), { deadlock, graph });
+    if (graph && r.verdict === 'pass') r = checkProperties(sys, r);
     if (!r.violation) return `verdict ${r.verdict}\n`;
     const trace = replay(sys, instantiate(sys), r.violation);
     const head = `${model} ${Object.entries(consts)

@@ -585,6 +585,8 @@ function invariants(s, so) {
   }
   return -1;
 }
+function properties(s, so, out) {
+}
 function validEnd(s, so) {
   return T0[s[so + 44]] === 1 &&
       T1[s[so + 64]] === 1;
@@ -691,4 +693,4 @@ s[so + 81] = ((d[dof + 4] >>> 18) & 3);
 s[so + 82] = ((d[dof + 4] >>> 20) & 3);
 s[so + 83] = ((d[dof + 4] >>> 22) & 3);
 }
-return { successors, invariants, validEnd, pack, unpack };
+return { successors, invariants, properties, validEnd, pack, unpack };

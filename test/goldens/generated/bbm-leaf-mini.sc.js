@@ -325,6 +325,8 @@ function invariants(s, so) {
   }
   return -1;
 }
+function properties(s, so, out) {
+}
 function validEnd(s, so) {
   return T0[s[so + 6]] === 1 &&
       T1[s[so + 9]] === 1;
@@ -347,4 +349,4 @@ s[so + 9] = ((d[dof + 0] >>> 18) & 15);
 s[so + 10] = ((d[dof + 0] >>> 22) & 3);
 s[so + 11] = ((d[dof + 0] >>> 24) & 3);
 }
-return { successors, invariants, validEnd, pack, unpack };
+return { successors, invariants, properties, validEnd, pack, unpack };

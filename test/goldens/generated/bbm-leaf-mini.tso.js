@@ -377,6 +377,8 @@ function invariants(s, so) {
   }
   return -1;
 }
+function properties(s, so, out) {
+}
 function validEnd(s, so) {
   return T0[s[so + 16]] === 1 &&
       T1[s[so + 24]] === 1;
@@ -422,4 +424,4 @@ s[so + 29] = ((d[dof + 1] >>> 14) & 3);
 s[so + 30] = 0;
 s[so + 31] = ((d[dof + 1] >>> 16) & 3);
 }
-return { successors, invariants, validEnd, pack, unpack };
+return { successors, invariants, properties, validEnd, pack, unpack };
