@@ -23,6 +23,12 @@ interface Place {
   readonly inline: 'none' | 'inside' | 'beyond-atomic';
   readonly atomic: boolean;
   readonly inlineStack: readonly string[];
+  /** The innermost enclosing `for` over a symmetric type, shown as `for d: T` (null: none). */
+  readonly symFor: string | null;
+  /** The innermost loop is a `for` over a symmetric type (a `break` would leave it). */
+  readonly breakLeavesSymFor: boolean;
+  /** A `return` would leave a `for` over a symmetric type (inside the current inline). */
+  readonly returnLeavesSymFor: boolean;
 }
 
 const INT: I.Type = { kind: 'int', lo: -Infinity, hi: Infinity };
@@ -45,11 +51,42 @@ function fail(message: string, span: Span, code = 'type'): never {
   throw new DiagnosticError(diag(code, message, span));
 }
 
+/** The symmetric type a type's values belong to (undefined: not a symmetric type). */
+export function symmetricOf(t: I.Type): string | undefined {
+  return t.kind === 'int' ? t.symmetric : undefined;
+}
+
+/** An integer written as digits (or its negation), as opposed to a constant's name. */
+function isLiteral(e: I.Expr): boolean {
+  if (e.kind === 'unary') return e.op === '-' && isLiteral(e.arg);
+  return e.kind === 'lit' && /^[(\s]*[0-9]+[)\s]*$/.test(spanText(e.span));
+}
+
+/**
+ * Why a scalar of type `source` (the value `value`, when known) cannot stand where a `target`
+ * is expected, as far as symmetric types go (docs/language.md, "Symmetry"); undefined when
+ * they agree (both of one symmetric type, or neither symmetric).
+ */
+function symmetricMismatch(target: I.Type, source: I.Type, value?: I.Expr): string | undefined {
+  const ts = symmetricOf(target);
+  const ss = symmetricOf(source);
+  if (ts === ss || target.kind !== 'int' || source.kind !== 'int') return undefined;
+  if (ts !== undefined && ss !== undefined) return `symmetric types ${ts} and ${ss} do not mix: expected ${ts}, found ${ss}`;
+  if (ts !== undefined) {
+    if (value && isLiteral(value)) return `a value of symmetric type ${ts} cannot be written as a literal ('${spanText(value.span)}')`;
+    if (value?.kind === 'lit') return `an integer cannot be converted to symmetric type ${ts}: '${spanText(value.span)}' is an integer constant`;
+    return `an integer cannot be converted to symmetric type ${ts}: expected ${ts}, found ${I.showType(source)}`;
+  }
+  return `a value of symmetric type ${ss} cannot be converted to an integer: expected ${I.showType(target)}, found ${ss}`;
+}
+
 export class BodyChecker {
   private slotCount = 0;
   private locals: I.Local[] = [];
   private paramType: I.ScalarType | null = null;
   private inlineExpansions = new Map<string, number>();
+  /** The process being checked (-1 outside a process body). */
+  private processIndex = -1;
 
   constructor(private readonly m: ModelChecker) {}
 
@@ -61,9 +98,18 @@ export class BodyChecker {
     const before = this.m.diagnostics.length;
     const scope: Scope = { names: new Map(), parent: null };
     this.paramType = this.m.processParamTypes[index];
+    this.processIndex = index;
     if (decl.param && this.paramType) scope.names.set(decl.param.name.name, { kind: 'param', type: this.paramType });
     this.declareVars(decl.body, scope, '');
-    const place: Place = { loop: 'none', inline: 'none', atomic: false, inlineStack: [] };
+    const place: Place = {
+      loop: 'none',
+      inline: 'none',
+      atomic: false,
+      inlineStack: [],
+      symFor: null,
+      breakLeavesSymFor: false,
+      returnLeavesSymFor: false,
+    };
     const body = this.stmts(decl.body, scope, place);
     if (this.m.diagnostics.length > before) return undefined;
     return {
@@ -81,6 +127,7 @@ export class BodyChecker {
   invariant(decl: Extract<A.Decl, { kind: 'invariant' }>): I.Invariant | undefined {
     this.slotCount = 0;
     this.paramType = null;
+    this.processIndex = -1;
     const expr = this.m.guard(() => this.boolExpr(decl.expr, null));
     if (!expr) return undefined;
     return { name: decl.name.name, expr, boundSlots: this.slotCount, span: decl.span };
@@ -90,6 +137,7 @@ export class BodyChecker {
   property(decl: Extract<A.Decl, { kind: 'property' }>): I.Property | undefined {
     this.slotCount = 0;
     this.paramType = null;
+    this.processIndex = -1;
     const from = decl.from ? this.m.guard(() => this.boolExpr(decl.from!, null)) : null;
     const expr = this.m.guard(() => this.boolExpr(decl.expr, null));
     if (!expr || from === undefined) return undefined;
@@ -150,6 +198,11 @@ export class BodyChecker {
         out.push(this.callStmt(s.call, s.span, scope, place));
         return;
       case 'await':
+        if (place.symFor)
+          fail(
+            `'await' cannot be inside '${place.symFor}': whether the block completes would depend on the order of the iterations (wait before the loop, with forall)`,
+            s.span,
+          );
         out.push({ kind: 'await', cond: this.boolExpr(s.cond, scope), span: s.span });
         return;
       case 'assert':
@@ -179,18 +232,32 @@ export class BodyChecker {
       }
       case 'while': {
         const cond = this.boolExpr(s.cond, scope);
-        const inner: Place = { ...place, loop: 'inside' };
+        const inner: Place = { ...place, loop: 'inside', breakLeavesSymFor: false };
         out.push({ kind: 'while', cond, foldable: foldable(cond), body: this.stmts(s.body, scope, inner), span: s.span });
         return;
       }
       case 'loop':
-        out.push({ kind: 'loop', body: this.stmts(s.body, scope, { ...place, loop: 'inside' }), span: s.span });
+        out.push({ kind: 'loop', body: this.stmts(s.body, scope, { ...place, loop: 'inside', breakLeavesSymFor: false }), span: s.span });
         return;
       case 'for': {
         const over = this.m.scalarType(s.type, 'a loop range');
+        const sym = symmetricOf(over);
+        const shown = `for ${s.variable.name}: ${sym}`;
+        if (sym !== undefined && !place.atomic)
+          fail(
+            `'${shown}' over a symmetric type is allowed only inside 'atomic { }': outside, its fixed order of iterations would be a behaviour that renaming does not preserve`,
+            s.span,
+          );
         const slot = this.slotCount++;
         const inner: Scope = { names: new Map([[s.variable.name, { kind: 'bound', slot, type: over }]]), parent: scope };
-        out.push({ kind: 'for', slot, over, body: this.stmts(s.body, inner, { ...place, loop: 'inside' }), span: s.span });
+        const innerPlace: Place =
+          sym === undefined
+            ? { ...place, loop: 'inside', breakLeavesSymFor: false }
+            : { ...place, loop: 'inside', symFor: shown, breakLeavesSymFor: true, returnLeavesSymFor: place.inline !== 'none' };
+        const before = this.m.diagnostics.length;
+        const body = this.stmts(s.body, inner, innerPlace);
+        if (sym !== undefined && this.m.diagnostics.length === before) this.checkSymmetricFor(slot, shown, s.variable.name, body);
+        out.push({ kind: 'for', slot, over, body, span: s.span });
         return;
       }
       case 'either':
@@ -210,11 +277,14 @@ export class BodyChecker {
       case 'continue':
         if (place.loop === 'none') fail(`'${s.kind}' outside a loop`, s.span, 'syntax');
         if (place.loop === 'beyond-atomic') fail(`'${s.kind}' cannot leave an atomic block`, s.span, 'syntax');
+        if (s.kind === 'break' && place.breakLeavesSymFor)
+          fail(`'break' cannot leave '${place.symFor}': where the loop stops would depend on the order of the iterations`, s.span);
         out.push({ kind: s.kind, span: s.span });
         return;
       case 'return':
         if (place.inline === 'none') fail("'return' outside an inline", s.span, 'syntax');
         if (place.inline === 'beyond-atomic') fail("'return' cannot leave an atomic block", s.span, 'syntax');
+        if (place.returnLeavesSymFor) fail(`'return' cannot leave '${place.symFor}': where the loop stops would depend on the order of the iterations`, s.span);
         out.push({ kind: 'return', span: s.span });
         return;
       case 'label':
@@ -241,7 +311,7 @@ export class BodyChecker {
       return { ...op, result: target, span: s.span };
     }
     const value = this.expr(v, scope);
-    this.assignable(target.type, value.type, v.span);
+    this.assignable(target.type, value.type, v.span, value);
     return { kind: 'assign', target, value, span: s.span };
   }
 
@@ -253,9 +323,12 @@ export class BodyChecker {
     if (!I.isScalar(location.type)) fail(`${name} needs a scalar location, not ${I.showType(location.type)}`, call.args[0].span);
     if (sig.kind === 'bool' && location.type.kind !== 'bool') fail(`${name} needs a bool location, not ${I.showType(location.type)}`, call.args[0].span);
     if (sig.kind === 'int' && location.type.kind !== 'int') fail(`${name} needs an integer location, not ${I.showType(location.type)}`, call.args[0].span);
+    const sym = symmetricOf(location.type);
+    if (sig.kind === 'int' && sym !== undefined)
+      fail(`${name} is arithmetic, and a value of symmetric type ${sym} cannot be used in arithmetic`, call.args[0].span);
     const args = call.args.slice(1).map((a) => {
       const e = this.expr(a, scope);
-      this.assignable(location.type, e.type, a.span);
+      this.assignable(location.type, e.type, a.span, e);
       return e;
     });
     return { kind: 'op', op: name as I.OpName, location, args, result: null, span: call.span };
@@ -272,7 +345,7 @@ export class BodyChecker {
       if (call.args.length !== 2) fail(`WRITE_ONCE takes 2 arguments, not ${call.args.length}`, call.span);
       const target = this.lvalue(call.args[0], scope);
       const value = this.expr(call.args[1], scope);
-      this.assignable(target.type, value.type, call.args[1].span);
+      this.assignable(target.type, value.type, call.args[1].span, value);
       return { kind: 'assign', target, value, span };
     }
     if (name === 'READ_ONCE') {
@@ -293,8 +366,147 @@ export class BodyChecker {
     const n = (this.inlineExpansions.get(name) ?? 0) + 1;
     this.inlineExpansions.set(name, n);
     this.declareVars(decl.body, inner, `${name}${n > 1 ? `#${n}` : ''}.`);
-    const body = this.stmts(decl.body, inner, { ...place, inline: 'inside', inlineStack: [...place.inlineStack, name] });
+    const body = this.stmts(decl.body, inner, { ...place, inline: 'inside', inlineStack: [...place.inlineStack, name], returnLeavesSymFor: false });
     return { kind: 'inline', name, body, span };
+  }
+
+  /**
+   * The body of `for d: T` over a symmetric type runs once per value of T in a fixed order,
+   * inside one atomic step. Renaming the values must not change what the loop does, so its
+   * iterations must commute: each one may store only to places indexed by its own `d` (at one
+   * position of the path, the same for every access to that location), and a location stored
+   * to in the loop may be read only at that same index. Then no iteration reads or writes
+   * what another one writes, and every order of the iterations gives the same outcomes.
+   * (`await`, `break` and a `return` out of the loop are refused where they stand.)
+   */
+  private checkSymmetricFor(slot: number, shown: string, variable: string, body: I.Stmt[]): void {
+    type Step = I.Expr | number; // an index expression, or a field number
+    interface Access {
+      root: string; // g<global> or l<local>
+      steps: Step[];
+      write: boolean;
+      span: Span;
+    }
+    const accesses: Access[] = [];
+    const placeOf = (e: I.Expr): { root: string; steps: Step[] } | null => {
+      if (e.kind === 'global') return { root: `g${e.global}`, steps: [] };
+      if (e.kind === 'local') return { root: `l${e.local}`, steps: [] };
+      if (e.kind === 'index' || e.kind === 'field') {
+        const b = placeOf(e.base);
+        if (!b) return null;
+        return { root: b.root, steps: [...b.steps, e.kind === 'index' ? e.index : e.field] };
+      }
+      return null;
+    };
+    const place = (e: I.Expr, write: boolean): void => {
+      const pl = placeOf(e);
+      if (!pl) throw new Error('internal: not a place');
+      accesses.push({ ...pl, write, span: e.span });
+      for (const st of pl.steps) if (typeof st !== 'number') expr(st);
+    };
+    const expr = (e: I.Expr | null): void => {
+      if (!e) return;
+      if (placeOf(e)) return place(e, false);
+      switch (e.kind) {
+        case 'index':
+          expr(e.base);
+          return expr(e.index);
+        case 'field':
+          return expr(e.base);
+        case 'unary':
+          return expr(e.arg);
+        case 'binary':
+          expr(e.left);
+          return expr(e.right);
+        case 'cond':
+          expr(e.test);
+          expr(e.then);
+          return expr(e.else);
+        case 'quant':
+          return expr(e.body);
+        case 'procLocal':
+          // A local of this process read through p[i].v: possibly the running instance's own.
+          if (e.process === this.processIndex) accesses.push({ root: `l${e.local}`, steps: [], write: false, span: e.span });
+          return expr(e.instance);
+        case 'procAt':
+        case 'procDone':
+          return expr(e.instance);
+        default:
+          return;
+      }
+    };
+    const stmts = (list: I.Stmt[]): void => {
+      for (const x of list) {
+        switch (x.kind) {
+          case 'assign':
+            expr(x.value);
+            place(x.target, true);
+            break;
+          case 'any':
+            place(x.target, true);
+            break;
+          case 'op':
+            place(x.location, x.op !== 'smp_load_acquire');
+            x.args.forEach(expr);
+            if (x.result) place(x.result, true);
+            break;
+          case 'await':
+          case 'assert':
+            expr(x.cond);
+            break;
+          case 'if':
+            expr(x.cond);
+            stmts(x.then);
+            stmts(x.else);
+            break;
+          case 'while':
+            expr(x.cond);
+            stmts(x.body);
+            break;
+          case 'loop':
+          case 'for':
+          case 'inline':
+          case 'atomic':
+            stmts(x.body);
+            break;
+          case 'either':
+            x.branches.forEach(stmts);
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    stmts(body);
+    const mine = (st: Step | undefined): boolean => st !== undefined && typeof st !== 'number' && st.kind === 'bound' && st.slot === slot;
+    const levels = (a: Access): number[] => a.steps.flatMap((st, i) => (mine(st) ? [i] : []));
+    const rootName = (root: string): string => {
+      const i = Number(root.slice(1));
+      return root[0] === 'g' ? this.m.globals[i].name : this.locals[i].name;
+    };
+    const written = new Map<string, number[]>(); // root -> the levels every store to it has d at
+    for (const a of accesses) {
+      if (!a.write) continue;
+      const own = levels(a);
+      const before = written.get(a.root);
+      const common = before ? before.filter((l) => own.includes(l)) : own;
+      if (!common.length) {
+        const rule = own.length
+          ? `every store to '${rootName(a.root)}' must have ${variable} at the same place among its indices`
+          : `a store must go to an element indexed by ${variable} (like a[${variable}])`;
+        fail(`inside '${shown}', ${rule}: storing to '${spanText(a.span)}' here would make the outcome depend on the order of the iterations`, a.span);
+      }
+      written.set(a.root, common);
+    }
+    for (const a of accesses) {
+      const lv = written.get(a.root);
+      if (!lv || a.write) continue;
+      if (!lv.some((l) => mine(a.steps[l])))
+        fail(
+          `inside '${shown}', '${rootName(a.root)}' is stored to at index ${variable}, so it may be read only at index ${variable}: reading '${spanText(a.span)}' here would make the outcome depend on the order of the iterations`,
+          a.span,
+        );
+    }
   }
 
   // ---- expressions -------------------------------------------------------------------
@@ -307,6 +519,8 @@ export class BodyChecker {
   intExpr(e: A.Expr, scope: Scope | null): I.Expr {
     const c = this.expr(e, scope);
     if (c.type.kind !== 'int') fail(`expected an integer, found ${I.showType(c.type)}`, e.span);
+    const sym = symmetricOf(c.type);
+    if (sym !== undefined) fail(`a value of symmetric type ${sym} cannot be converted to an integer: expected an integer, found ${sym}`, e.span);
     return c;
   }
 
@@ -317,12 +531,18 @@ export class BodyChecker {
     return c;
   }
 
-  /** Whether a value of type `source` may be stored in `target` (ranges are checked at run time). */
-  assignable(target: I.Type, source: I.Type, span: Span): void {
+  /**
+   * Whether a value of type `source` (the expression `value`, when there is one) may be stored
+   * in `target` (ranges are checked at run time). A value of a symmetric type goes only where
+   * that same symmetric type is expected, and only there.
+   */
+  assignable(target: I.Type, source: I.Type, span: Span, value?: I.Expr): void {
+    const sym = symmetricMismatch(target, source, value);
+    if (sym) fail(sym, value?.span ?? span);
     // A scalar int may go into any int location: its range is checked when it is stored.
     // Inside an array or struct copied whole there is no such check, so the types must match.
     const same = (a: I.Type, b: I.Type, whole = false): boolean => {
-      if (a.kind === 'int' || b.kind === 'int') return a.kind === b.kind && (!whole || I.showType(a) === I.showType(b));
+      if (a.kind === 'int' || b.kind === 'int') return a.kind === b.kind && symmetricOf(a) === symmetricOf(b) && (!whole || I.showType(a) === I.showType(b));
       if (a.kind !== b.kind) return false;
       if (a.kind === 'enum' || a.kind === 'struct') return a.name === (b as typeof a).name;
       if (a.kind === 'array') {
@@ -355,7 +575,11 @@ export class BodyChecker {
     }
     if (!entry.decl.param) fail(`process '${nameOf.name}' has a single instance: write ${nameOf.name} without an index`, e.span);
     const idx = this.expr((e as Extract<A.Expr, { kind: 'index' }>).index, scope);
-    if (paramType) this.assignable(paramType, idx.type, (e as Extract<A.Expr, { kind: 'index' }>).index.span);
+    const idxSpan = (e as Extract<A.Expr, { kind: 'index' }>).index.span;
+    const sym = paramType && symmetricOf(idx.type);
+    if (paramType && sym !== undefined && symmetricOf(paramType) === undefined)
+      fail(`the instances of '${nameOf.name}' are numbered by ${I.showType(paramType)}, an integer: a value of symmetric type ${sym} cannot name one`, idxSpan);
+    if (paramType) this.assignable(paramType, idx.type, idxSpan, idx);
     return { process: entry.index, instance: idx };
   }
 
@@ -370,6 +594,8 @@ export class BodyChecker {
         return this.name(e, scope);
       case 'unary': {
         const arg = this.expr(e.arg, scope);
+        const sym = symmetricOf(arg.type);
+        if (e.op === '-' && sym !== undefined) fail(`a value of symmetric type ${sym} cannot be used in arithmetic ('-')`, e.arg.span);
         const want = e.op === '!' ? 'bool' : 'int';
         if (arg.type.kind !== want) fail(`'${e.op}' needs ${want === 'bool' ? 'a bool' : 'an integer'}, found ${I.showType(arg.type)}`, e.arg.span);
         return { kind: 'unary', op: e.op, arg, type: want === 'bool' ? BOOL : INT, span };
@@ -380,16 +606,33 @@ export class BodyChecker {
         const test = this.boolExpr(e.test, scope);
         const then = this.expr(e.then, scope);
         const els = this.expr(e.else, scope);
+        // Both arms of one symmetric type, or neither: a literal or an integer never mixes in.
+        const ts = symmetricOf(then.type);
+        const es = symmetricOf(els.type);
+        if (ts !== es) {
+          const [lit, other] = ts === undefined ? [then, es] : [els, ts];
+          if (ts !== undefined && es !== undefined) fail(`symmetric types ${ts} and ${es} do not mix: the arms of '?:' are ${ts} and ${es}`, e.else.span);
+          if (isLiteral(lit)) fail(`a value of symmetric type ${other} cannot be written as a literal ('${spanText(lit.span)}')`, lit.span);
+          fail(`the arms of '?:' must both be of symmetric type ${other} or both not: found ${I.showType(then.type)} and ${I.showType(els.type)}`, e.else.span);
+        }
         this.assignable(then.type, els.type, e.else.span);
         if (!I.isScalar(then.type)) fail('a conditional expression must have a scalar value', span);
-        return { kind: 'cond', test, then, else: els, type: then.type.kind === 'int' ? INT : then.type, span };
+        // A result of a symmetric type keeps it (and its range); other integers are unbounded.
+        const type = then.type.kind === 'int' ? (ts !== undefined ? then.type : INT) : then.type;
+        return { kind: 'cond', test, then, else: els, type, span };
       }
       case 'index': {
         const base = this.expr(e.base, scope);
         if (base.type.kind !== 'array') fail(`'${spanText(e.base.span)}' is not an array`, e.base.span);
         const t = base.type as Extract<I.Type, { kind: 'array' }>;
         const index = this.expr(e.index, scope);
-        this.assignable(t.index, index.type, e.index.span);
+        const is = symmetricOf(index.type);
+        if (is !== undefined && t.index.kind === 'int' && symmetricOf(t.index) === undefined)
+          fail(
+            `'${spanText(e.base.span)}' is indexed by ${I.showType(t.index)}, an integer: a value of symmetric type ${is} can index only an array indexed by ${is}`,
+            e.index.span,
+          );
+        this.assignable(t.index, index.type, e.index.span, index);
         return { kind: 'index', base, index, type: t.elem, span };
       }
       case 'field': {
@@ -427,6 +670,8 @@ export class BodyChecker {
         const body = this.expr(e.body, inner);
         const want = e.q === 'sum' ? 'int' : 'bool';
         if (body.type.kind !== want) fail(`the body of '${e.q}' must be ${want === 'int' ? 'an integer' : 'a bool'}`, e.body.span);
+        const bs = symmetricOf(body.type);
+        if (bs !== undefined) fail(`the body of 'sum' must be an integer, and a value of symmetric type ${bs} cannot be converted to one`, e.body.span);
         return { kind: 'quant', q: e.q, slot, over, body, type: e.q === 'forall' || e.q === 'exists' ? BOOL : INT, span };
       }
       default:
@@ -511,6 +756,8 @@ export class BodyChecker {
     const span = e.span;
     const need = (x: I.Expr, src: A.Expr, kind: 'bool' | 'int') => {
       if (x.type.kind !== kind) fail(`'${e.op}' needs ${kind === 'bool' ? 'bools' : 'integers'}, found ${I.showType(x.type)}`, src.span);
+      const sym = symmetricOf(x.type);
+      if (sym !== undefined) fail(`a value of symmetric type ${sym} cannot be used in arithmetic or ordering ('${e.op}'): only == and != compare it`, src.span);
     };
     switch (e.op) {
       case '&&':
@@ -520,13 +767,28 @@ export class BodyChecker {
         need(right, e.right, 'bool');
         return { kind: 'binary', op: e.op, left, right, type: BOOL, span };
       case '==':
-      case '!=':
+      case '!=': {
         if (!I.isScalar(left.type)) fail(`'${e.op}' compares scalars, not ${I.showType(left.type)}`, e.left.span);
+        const ls = symmetricOf(left.type);
+        const rs = symmetricOf(right.type);
+        if (ls !== rs && left.type.kind === 'int' && right.type.kind === 'int') {
+          if (ls !== undefined && rs !== undefined) fail(`symmetric types ${ls} and ${rs} do not mix: '${e.op}' compares ${ls} with ${rs}`, span);
+          const [other, sym] = ls === undefined ? [left, rs!] : [right, ls];
+          if (isLiteral(other))
+            fail(
+              `a value of symmetric type ${sym} cannot be compared with a literal ('${spanText(other.span)}'): it may be compared only with another value of ${sym}`,
+              other.span,
+            );
+          if (other.kind === 'lit')
+            fail(`a value of symmetric type ${sym} cannot be compared with an integer: '${spanText(other.span)}' is an integer constant`, other.span);
+          fail(`'${e.op}' compares a value of symmetric type ${sym} only with another value of ${sym}, not with ${I.showType(other.type)}`, other.span);
+        }
         if (!I.isScalar(right.type) || I.showType(left.type) !== I.showType(right.type)) {
           const sameKind = left.type.kind === 'int' && right.type.kind === 'int';
           if (!sameKind) fail(`'${e.op}' compares values of one type, not ${I.showType(left.type)} and ${I.showType(right.type)}`, e.span);
         }
         return { kind: 'binary', op: e.op, left, right, type: BOOL, span };
+      }
       case '<':
       case '<=':
       case '>':

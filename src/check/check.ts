@@ -2,8 +2,8 @@
 // and hands process bodies, invariants and properties to the body checker.
 import * as A from '../parse/ast.ts';
 import { diag, DiagnosticError, type Diagnostic } from '../parse/diagnostic.ts';
-import type { Span } from '../parse/source.ts';
-import { BodyChecker, type Binding, type Scope } from './body.ts';
+import { spanText, type Span } from '../parse/source.ts';
+import { BodyChecker, symmetricOf, type Binding, type Scope } from './body.ts';
 import { ConstDivisionByZero, evalConst, NotConstant } from './consteval.ts';
 import * as I from './ir.ts';
 import { loadProgram, type LoadedProgram, type ReadText } from './load.ts';
@@ -90,6 +90,13 @@ export class ModelChecker {
     this.declareNames(decls);
     this.checkOverrides();
     const constants = this.allConstants();
+    // Symmetric types, each checked once even when nothing uses it.
+    const symmetricTypes: I.SymmetricType[] = [];
+    for (const d of decls) {
+      if (d.kind !== 'type' || !d.symmetric) continue;
+      const t = this.guard(() => this.namedType(d.name));
+      if (t?.kind === 'int') symmetricTypes.push({ name: d.name.name, lo: t.lo, hi: t.hi, span: d.span });
+    }
     // Locations.
     for (const d of decls) {
       if (d.kind !== 'location') continue;
@@ -136,6 +143,7 @@ export class ModelChecker {
         processes,
         invariants,
         properties,
+        symmetricTypes,
       },
       diagnostics: [],
     };
@@ -264,6 +272,8 @@ export class ModelChecker {
     try {
       const body = new BodyChecker(this);
       const checked = body.expr(decl.value, null);
+      const sym = symmetricOf(checked.type);
+      if (sym !== undefined) throw new DiagnosticError(diag('type', `a constant cannot be a value of symmetric type ${sym}`, decl.value.span));
       const type = checked.type.kind === 'int' ? ({ kind: 'int', lo: -Infinity, hi: Infinity } as const) : checked.type;
       if (type.kind === 'array' || type.kind === 'struct')
         throw new DiagnosticError(diag('type', 'a constant must be an integer, a bool or an enum member', decl.value.span));
@@ -327,6 +337,12 @@ export class ModelChecker {
       case 'bool':
         return { kind: 'bool' };
       case 'range': {
+        for (const b of [t.lo, t.hi]) {
+          if (b.kind !== 'name') continue;
+          const e = this.entries.get(b.name);
+          if (e?.kind === 'type' && e.decl.symmetric)
+            throw new DiagnosticError(diag('type', `symmetric type '${b.name}' cannot be used as the bound of another type`, b.span));
+        }
         const body = new BodyChecker(this);
         const lo = this.constValue(body.intExpr(t.lo, null), 'a constant bound');
         const hi = this.constValue(body.intExpr(t.hi, null), 'a constant bound');
@@ -367,7 +383,7 @@ export class ModelChecker {
     return r;
   }
 
-  private namedType(name: A.Ident): I.Type {
+  namedType(name: A.Ident): I.Type {
     const e = this.entries.get(name.name);
     if (!e) throw new DiagnosticError(diag('unknown-name', `unknown type '${name.name}'`, name.span));
     if (e.kind === 'enum') return e.type;
@@ -378,7 +394,12 @@ export class ModelChecker {
     this.typeCache.set(name.name, 'busy');
     try {
       let t: I.Type;
-      if (e.kind === 'type') t = this.resolveType(e.decl.type);
+      if (e.kind === 'type' && e.decl.symmetric) {
+        // Only an integer range: its values are the names that may be permuted.
+        if (e.decl.type.kind !== 'range') throw new DiagnosticError(diag('type', `a symmetric type must be an integer range LO..HI`, e.decl.type.span));
+        const r = this.resolveType(e.decl.type) as Extract<I.Type, { kind: 'int' }>;
+        t = { kind: 'int', lo: r.lo, hi: r.hi, symmetric: name.name };
+      } else if (e.kind === 'type') t = this.resolveType(e.decl.type);
       else {
         const seen = new Set<string>();
         const fields = e.decl.fields.map((f) => {
@@ -404,6 +425,18 @@ export class ModelChecker {
     const fill = (t: I.Type): I.Value => {
       if (t.kind === 'array') return I.typeValues(t.index).map(() => fill(t.elem));
       if (t.kind === 'struct') return t.fields.map((f) => fill(f.type));
+      const sym = symmetricOf(t);
+      if (sym !== undefined) {
+        // No constant is a value of a symmetric type: the location starts at the first value.
+        const what = t === type ? 'a location' : 'an element or field';
+        throw new DiagnosticError(
+          diag(
+            'type',
+            `${what} of symmetric type ${sym} cannot have an initialiser: a value of ${sym} cannot be written as a literal or a constant; without '= ${spanText(init.span)}' it starts at ${sym}'s first value`,
+            init.span,
+          ),
+        );
+      }
       body.assignable(t, e.type, init.span);
       if (t.kind === 'int' && (v < t.lo || v > t.hi)) throw new DiagnosticError(diag('range', `initial value ${v} is outside ${I.showType(t)}`, init.span));
       return v;

@@ -8,7 +8,9 @@ export type Value = number | Value[];
 
 export type Type =
   | { kind: 'bool' }
-  | { kind: 'int'; lo: number; hi: number } // unbounded arithmetic results use ±Infinity
+  // Unbounded arithmetic results use ±Infinity. `symmetric` names the symmetric type
+  // (`symmetric type T = LO..HI;`) whose values these are; it is absent on every other int.
+  | { kind: 'int'; lo: number; hi: number; readonly symmetric?: string }
   | { kind: 'enum'; name: string; members: readonly string[] }
   | { kind: 'array'; index: ScalarType; elem: Type }
   | { kind: 'struct'; name: string; fields: readonly { name: string; type: Type }[] };
@@ -141,6 +143,18 @@ export interface CheckedModel {
   readonly invariants: readonly Invariant[];
   /** Temporal properties, in declaration order; checked only when safety holds. */
   readonly properties: readonly Property[];
+  /**
+   * The symmetric types (`symmetric type T = LO..HI;`), in declaration order: their values
+   * are interchangeable names (docs/language.md, "Symmetry"). Empty for most models.
+   */
+  readonly symmetricTypes: readonly SymmetricType[];
+}
+
+export interface SymmetricType {
+  readonly name: string;
+  readonly lo: number;
+  readonly hi: number;
+  readonly span: Span;
 }
 
 /** The values of a finite scalar type, in order. */
@@ -183,6 +197,7 @@ export function showType(t: Type): string {
     case 'bool':
       return 'bool';
     case 'int':
+      if (t.symmetric !== undefined) return t.symmetric;
       return t.lo === -Infinity ? 'int' : `${t.lo}..${t.hi}`;
     case 'enum':
       return t.name;

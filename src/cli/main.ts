@@ -57,7 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--time-limit <SECONDS>', 'stop after this many seconds (exit 3)')
     .option('--memory-limit <SIZE>', 'stop when the process uses more memory, e.g. 8G (exit 3)')
     .option('--property <NAME>', 'check only this temporal property (repeatable)', collect, [])
-    .option('--no-liveness', 'do not check temporal properties (eventually, ~>)');
+    .option('--no-liveness', 'do not check temporal properties (eventually, ~>)')
+    .option('--no-symmetry', 'explore every state, not one per orbit of the symmetric types');
   colorOptions(memoryOptions(explorationOptions(check))).action(async (model: string, flags: CheckFlags) => {
     code = await checkCommand(model, flags);
   });

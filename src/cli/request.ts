@@ -15,6 +15,8 @@ export interface CheckRequest {
   /** Only these temporal properties (all when undefined; none when liveness is off). */
   readonly properties?: readonly string[];
   readonly liveness: boolean;
+  /** Reduce states to orbits of the symmetric types (--no-symmetry: every state). */
+  readonly symmetry: boolean;
   readonly memory: MemorySpec;
   readonly deadlock: boolean;
   readonly workers: number;
@@ -29,6 +31,7 @@ export interface ModelFlags {
   invariant: string[];
   property?: string[];
   liveness?: boolean;
+  symmetry?: boolean;
   deadlock: boolean;
   memory?: string;
   storeBuffer?: string;
@@ -63,6 +66,7 @@ export function checkRequest(model: string, flags: CheckFlags): CheckRequest {
     invariants: flags.invariant.length ? flags.invariant : undefined,
     properties: flags.property?.length ? flags.property : undefined,
     liveness: flags.liveness !== false,
+    symmetry: flags.symmetry !== false,
     memory: memoryOption(flags),
     deadlock: flags.deadlock,
     workers: flags.exact ? 1 : requested,

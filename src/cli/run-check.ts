@@ -7,7 +7,7 @@ import type { ExploreResult, Progress } from '../explore/bfs.ts';
 import { ModelError } from '../explore/errors.ts';
 import { exploreParallel } from '../explore/parallel.ts';
 import { checkProperties } from '../explore/liveness.ts';
-import { replay, type Trace } from '../explore/replay.ts';
+import { concretize, replay, type Trace } from '../explore/replay.ts';
 import type { MemorySpec } from '../memory/index.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
@@ -24,6 +24,7 @@ export function buildSystem(
   invariants: readonly string[] | undefined,
   memory: MemorySpec,
   properties?: readonly string[],
+  symmetry = true,
 ): Built {
   const checked = checkFile(path, overrides);
   if (!checked.model) return { diagnostics: checked.diagnostics };
@@ -52,7 +53,10 @@ export function buildSystem(
         ),
       };
   }
-  const compiled = compile(model, { invariants, properties, memory: memory.name, storeBuffer: memory.storeBuffer });
+  // Liveness is decided on the concrete graph: with temporal properties to check, states are
+  // not reduced to orbits (docs/engine.md).
+  const checksProperties = properties === undefined ? model.properties.length > 0 : properties.length > 0;
+  const compiled = compile(model, { invariants, properties, memory: memory.name, storeBuffer: memory.storeBuffer, symmetry: symmetry && !checksProperties });
   return compiled.system ? { system: compiled.system } : { diagnostics: compiled.diagnostics };
 }
 
@@ -79,7 +83,7 @@ export interface RunHooks {
 }
 
 export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
-  const built = buildSystem(req.model, req.constants, req.invariants, req.memory, req.liveness ? req.properties : []);
+  const built = buildSystem(req.model, req.constants, req.invariants, req.memory, req.liveness ? req.properties : [], req.symmetry);
   if (!built.system) return { kind: 'input', diagnostics: built.diagnostics };
   const system = built.system;
   // Temporal properties need the graph, which the search records on one thread (the answer
@@ -92,6 +96,10 @@ export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise
   } catch (e) {
     if (e instanceof ModelError) return { kind: 'model-error', system, diagnostic: modelErrorDiagnostic(system, e) };
     return { kind: 'engine-error', message: e instanceof Error ? e.message : String(e) };
+  }
+  if (result.violation && system.symmetry) {
+    // States were orbits: the printed counterexample is a concrete run of the model.
+    result = { ...result, violation: concretize(system, instantiate(system), result.violation) };
   }
   const trace = result.violation ? replay(system, instantiate(system), result.violation) : null;
   return { kind: 'done', system, result, trace, workers: liveness || req.exact ? 1 : req.workers };

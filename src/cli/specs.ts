@@ -11,6 +11,7 @@ export interface SpecCheck {
   readonly invariants?: string[];
   readonly properties?: string[];
   readonly liveness: boolean;
+  readonly symmetry: boolean;
   readonly maxStates?: number;
   readonly memory: 'sc' | 'tso' | 'arm';
   readonly storeBuffer?: number;
@@ -70,7 +71,22 @@ export function loadSpec(file: string): SpecLoad {
     if (typeof c !== 'object' || c === null) return bad(`${where} must be an object`);
     const k = c as Record<string, unknown>;
     for (const key of Object.keys(k))
-      if (!['name', 'description', 'const', 'deadlock', 'invariants', 'properties', 'liveness', 'memory', 'storeBuffer', 'maxStates', 'expect'].includes(key))
+      if (
+        ![
+          'name',
+          'description',
+          'const',
+          'deadlock',
+          'invariants',
+          'properties',
+          'liveness',
+          'symmetry',
+          'memory',
+          'storeBuffer',
+          'maxStates',
+          'expect',
+        ].includes(key)
+      )
         return bad(`${where}: unknown field '${key}'`);
     if (typeof k.name !== 'string' || !k.name) return bad(`${where} needs a 'name'`);
     if (names.has(k.name)) return bad(`two checks are named '${k.name}'`);
@@ -89,6 +105,7 @@ export function loadSpec(file: string): SpecLoad {
     if (k.properties !== undefined && !(Array.isArray(k.properties) && k.properties.every((x) => typeof x === 'string')))
       return bad(`${cw}: 'properties' must be a list of names`);
     if (k.liveness !== undefined && typeof k.liveness !== 'boolean') return bad(`${cw}: 'liveness' must be true or false`);
+    if (k.symmetry !== undefined && typeof k.symmetry !== 'boolean') return bad(`${cw}: 'symmetry' must be true or false`);
     if (k.maxStates !== undefined && !(Number.isInteger(k.maxStates) && (k.maxStates as number) > 0))
       return bad(`${cw}: 'maxStates' must be a positive integer`);
     const e = k.expect as Record<string, unknown> | undefined;
@@ -111,6 +128,7 @@ export function loadSpec(file: string): SpecLoad {
       invariants: k.invariants as string[] | undefined,
       properties: k.properties as string[] | undefined,
       liveness: k.liveness !== false,
+      symmetry: k.symmetry !== false,
       maxStates: k.maxStates as number | undefined,
       memory: (k.memory as 'sc' | 'tso' | 'arm' | undefined) ?? 'sc',
       ...(k.memory === 'tso' || k.memory === 'arm' ? { storeBuffer: (k.storeBuffer as number | undefined) ?? 2 } : {}),

@@ -96,6 +96,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
         invariants: check.invariants,
         properties: check.properties,
         liveness: check.liveness,
+        symmetry: check.symmetry,
         memory: memorySpec(check.memory, check.storeBuffer),
         deadlock: check.deadlock,
         workers,

@@ -27,6 +27,8 @@ export interface Access {
   op(w: CodeWriter, s: OpStmt, ctx: ExprContext): void;
   /** Writes what a barrier does (nothing, when it orders nothing here). */
   fence(w: CodeWriter, f: I.FenceName, ctx: ExprContext): void;
+  /** Reads change the state, so `forall` and `exists` read every element rather than stop early. */
+  readonly readsEveryElement?: boolean;
 }
 
 export function spanText(e: { span: I.Expr['span'] }): string {

@@ -105,6 +105,13 @@ export function emitExpr(e: I.Expr, ctx: ExprContext): string {
       const [lo, hi] = bounds(e.over);
       const b = `b${e.slot}`;
       const body = emitExpr(e.body, ctx);
+      // Where reads change the state (arm: views), forall and exists read every element:
+      // stopping at the first that decides would make which locations were read depend on
+      // the order of the values (docs/memory-models.md).
+      if (ctx.access.readsEveryElement && (e.q === 'forall' || e.q === 'exists')) {
+        const hit = e.q === 'forall' ? `!(${body})` : body;
+        return `((() => { let r = ${e.q === 'forall'}; for (let ${b} = ${lo}; ${b} <= ${hi}; ${b}++) if (${hit}) r = ${e.q !== 'forall'}; return r; })())`;
+      }
       switch (e.q) {
         case 'forall':
           return `((() => { for (let ${b} = ${lo}; ${b} <= ${hi}; ${b}++) if (!(${body})) return false; return true; })())`;

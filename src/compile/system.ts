@@ -11,7 +11,9 @@ import { buildAutomaton, type Automaton } from './automaton.ts';
 import { emitKernel, type ActionInfo } from './emit-kernel.ts';
 import { buildLayout, flattenValue, type StateLayout } from './layout.ts';
 import { planPacking, slotRange, type Packing } from './packing.ts';
+import { Canonicalizer } from './canonical.ts';
 import { kernelRuntime, type ViolationSignal } from './runtime.ts';
+import { buildSymmetry, type SymmetryPlan } from './symmetry.ts';
 
 export type { ActionInfo } from './emit-kernel.ts';
 
@@ -20,6 +22,8 @@ export interface CompileOptions {
   readonly invariants?: readonly string[];
   /** Only these temporal properties (all when undefined; none with an empty list). */
   readonly properties?: readonly string[];
+  /** Symmetry reduction over the model's symmetric types (default on; off: every state). */
+  readonly symmetry?: boolean;
   /** The memory model (default sc), and its store-buffer bound when it has buffers. */
   readonly memory?: MemoryModelName;
   readonly storeBuffer?: number;
@@ -50,6 +54,8 @@ export interface TransitionSystem {
   readonly runtime: RuntimeDescription | null;
   /** How a state packs into `packing.words` 32-bit words (what the engine stores and hashes). */
   readonly packing: Packing;
+  /** How renamings act on a state, when states are reduced to orbits (null: they are not). */
+  readonly symmetry: SymmetryPlan | null;
 }
 
 export function compile(model: IR.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
@@ -70,13 +76,12 @@ export function compile(model: IR.CheckedModel, options: CompileOptions = {}): {
 
   const selected = options.invariants ?? model.invariants.map((i) => i.name);
   const invariants = model.invariants.filter((i) => selected.includes(i.name));
-  const packing = planPacking(
-    layout.slotNames.map((sn, slot) => {
-      if (sn.range) return sn.range;
-      const owner = layout.instances.findIndex((inst) => inst.pcSlot === slot);
-      return slotRange(sn.type, owner >= 0 ? automata[owner].nodes.length : 0);
-    }),
-  );
+  const ranges = layout.slotNames.map((sn, slot) => {
+    if (sn.range) return sn.range;
+    const owner = layout.instances.findIndex((inst) => inst.pcSlot === slot);
+    return slotRange(sn.type, owner >= 0 ? automata[owner].nodes.length : 0);
+  });
+  const packing = planPacking(ranges);
   const selectedProps = options.properties ?? model.properties.map((p) => p.name);
   const properties = model.properties.filter((p) => selectedProps.includes(p.name));
   const kernel = emitKernel(model, layout, automata, memory, invariants, properties, packing);
@@ -103,6 +108,7 @@ export function compile(model: IR.CheckedModel, options: CompileOptions = {}): {
       tables: kernel.tables,
       runtime: memory.runtime(),
       packing,
+      symmetry: options.symmetry === false ? null : buildSymmetry(model, layout, memory, ranges),
     },
     diagnostics: [],
   };
@@ -157,6 +163,8 @@ export interface Kernel {
   pack(s: Int32Array, so: number, d: Int32Array, dof: number): void;
   unpack(d: Int32Array, dof: number, s: Int32Array, so: number): void;
   readonly signal: ViolationSignal;
+  /** With symmetry reduction: replaces the state at s[so..] by the canonical member of its orbit. */
+  readonly canonicalize?: (s: Int32Array, so: number) => void;
 }
 
 /** Where `successors` writes: states back to back, and the action that made each. */
@@ -185,11 +193,14 @@ export class SuccessorBuffer {
   }
 }
 
-export function instantiate(system: Pick<TransitionSystem, 'source' | 'tables' | 'runtime'>): Kernel {
+export function instantiate(system: Pick<TransitionSystem, 'source' | 'tables' | 'runtime' | 'symmetry'>): Kernel {
   const runtime = kernelRuntime();
-  const memory = memoryRuntime(system.runtime, runtime.choices);
+  const memory = memoryRuntime(system.runtime, runtime.choices) as { tidy?: (s: Int32Array, so: number) => void } | undefined;
   const make = new Function('$T', '$R', '$m', system.source) as (t: typeof system.tables, r: typeof runtime, m: unknown) => Omit<Kernel, 'signal'>;
-  return { ...make(system.tables, runtime, memory), signal: runtime.signal };
+  const kernel = { ...make(system.tables, runtime, memory), signal: runtime.signal };
+  if (!system.symmetry) return kernel;
+  const canon = new Canonicalizer(system.symmetry, memory?.tidy?.bind(memory));
+  return { ...kernel, canonicalize: (s, so) => canon.canonicalize(s, so) };
 }
 
 /** The line of an action, prefixed with its file when that is not the model's main file. */

@@ -82,7 +82,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
   const graph = options.graph ? new GraphRecorder(kernel, system.fairUnitOf, system.properties.length, system.fairUnitNames.length) : null;
   const parents = new IntLog();
   const positions = new IntLog();
-  const ex = new Expander(kernel, W, options.deadlock !== false);
+  const ex = new Expander(kernel, W, options.deadlock !== false, true);
   const out = ex.out;
   const scratch = new Int32Array(Math.max(W, 1)); // the state being expanded, unpacked
   const packed = new Int32Array(K);
@@ -119,16 +119,18 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
     exact: store.exact,
   });
 
-  // The initial state.
-  kernel.pack(system.initial, 0, packed, 0);
+  // The initial state (with symmetry, its orbit's canonical member).
+  const initial = system.initial.slice();
+  kernel.canonicalize?.(initial, 0);
+  kernel.pack(initial, 0, packed, 0);
   store.insert(packed, 0);
   parents.push(-1);
   positions.push(-1);
   states = 1;
   cur.set(packed, 0);
   curCount = 1;
-  graph?.state(system.initial, 0);
-  const initViolation = invariantViolation(system, kernel, system.initial, 0, 0, () => []);
+  graph?.state(initial, 0);
+  const initViolation = invariantViolation(system, kernel, initial, 0, 0, () => []);
   if (initViolation) return result('violation', initViolation);
 
   while (curCount > 0) {

@@ -39,13 +39,22 @@ export class Expander {
   /** No step is enabled and the state is not a valid end (when deadlocks are checked). */
   deadlocked = false;
 
+  /**
+   * `canonical`: with symmetry reduction (when the kernel has it), every successor is replaced
+   * by the canonical member of its orbit (the explorers' states are orbits; replay and
+   * random walks stay concrete).
+   */
   constructor(
     private readonly kernel: Kernel,
-    width: number,
+    private readonly width: number,
     private readonly deadlock = true,
+    canonical = false,
   ) {
     this.out = new SuccessorBuffer(width);
+    this.canonicalize = canonical ? kernel.canonicalize : undefined;
   }
+
+  private readonly canonicalize: ((s: Int32Array, so: number) => void) | undefined;
 
   expand(s: Int32Array, so: number): void {
     let r: number;
@@ -58,6 +67,7 @@ export class Expander {
     }
     this.failed = r < 0;
     this.count = r < 0 ? this.out.count : r;
+    if (this.canonicalize) for (let j = 0; j < this.count; j++) this.canonicalize(this.out.buf, j * this.width);
     this.deadlocked = r === 0 && this.deadlock && !this.kernel.validEnd(s, so);
   }
 

@@ -228,6 +228,7 @@ class Coordinator {
         source: this.system.source,
         tables: this.system.tables,
         runtime: this.system.runtime,
+        symmetry: this.system.symmetry,
         width: this.system.layout.width,
         packedWords: this.system.packing.words,
         level: this.depth,

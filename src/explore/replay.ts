@@ -205,3 +205,48 @@ function sameArray(a: Int32Array, b: Int32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * With symmetry reduction, the recorded path leads through canonical states: each position
+ * is among the successors of the canonical member of an orbit. This finds the concrete
+ * execution from the model's real initial state: at each step, the first successor (in
+ * successor order) whose canonical form is the next recorded state. Renaming commutes with
+ * every step, so there is always one, and the counterexample is as short. A failing step is
+ * the first to fail in the concrete state (the same kind of failure, maybe another process's).
+ */
+export function concretize(system: TransitionSystem, kernel: Kernel, v: FoundViolation): FoundViolation {
+  const canonicalize = kernel.canonicalize;
+  if (!system.symmetry || !canonicalize) return v;
+  const W = system.layout.width;
+  const ex = new Expander(kernel, W);
+  const out = ex.out;
+  let recorded = system.initial.slice();
+  canonicalize(recorded, 0);
+  let state = system.initial.slice();
+  const path: number[] = [];
+  const failing = v.failedAction !== undefined;
+  const moves = failing ? v.path.length - 1 : v.path.length;
+  const probe = new Int32Array(W);
+  for (let k = 0; k < moves; k++) {
+    ex.expand(recorded, 0);
+    const pos = v.path[k];
+    if (pos >= ex.count) throw new ReplayError(`replay diverged at step ${k + 1}: successor ${pos} of ${ex.count}`);
+    const next = out.buf.slice(pos * W, pos * W + W);
+    canonicalize(next, 0);
+    ex.expand(state, 0);
+    let pick = -1;
+    for (let j = 0; j < ex.count && pick < 0; j++) {
+      probe.set(out.buf.subarray(j * W, j * W + W));
+      canonicalize(probe, 0);
+      if (sameArray(probe, next)) pick = j;
+    }
+    if (pick < 0) throw new ReplayError(`no concrete step matches step ${k + 1} of the counterexample (is the model symmetric?)`);
+    path.push(pick);
+    state = out.buf.slice(pick * W, pick * W + W);
+    recorded = next;
+  }
+  if (!failing) return { ...v, path };
+  ex.expand(state, 0);
+  if (!ex.failed) throw new ReplayError(`the concrete state after step ${moves} has no failing step`);
+  return ex.failure(v.depth, path);
+}

@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { threadId } from 'node:worker_threads';
 import { instantiate, type Kernel } from '../compile/system.ts';
+import type { SymmetryPlan } from '../compile/symmetry.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
 import { reportError, type ReportedError } from './errors.ts';
 import { Expander } from './expand.ts';
@@ -25,6 +26,7 @@ export interface LevelTask {
   readonly source: string;
   readonly tables: readonly (Uint8Array | Int32Array)[];
   readonly runtime: RuntimeDescription | null;
+  readonly symmetry: SymmetryPlan | null;
   readonly width: number;
   readonly packedWords: number;
   readonly level: number; // depth of the states being expanded
@@ -85,7 +87,7 @@ export function expandLevel(task: LevelTask): LevelResult {
     mine = {
       runId: task.runId,
       kernel,
-      expander: new Expander(kernel, W, task.deadlock),
+      expander: new Expander(kernel, W, task.deadlock, true),
       level: -1,
       buffers: [buffer(), buffer()],
       seg: new Int32Array(0),

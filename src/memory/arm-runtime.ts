@@ -230,6 +230,26 @@ export class ArmRuntime {
     a[b + C] = c - 1;
   }
 
+  /** After a renaming: buffer entries and older messages not in use hold their fixed values again. */
+  tidy(a: Int32Array, b: number): void {
+    for (const I of this.inst) {
+      for (let k = a[b + I[0]]; k < this.K; k++) {
+        const e = b + I[1] + 4 * k;
+        a[e] = this.emptyLoc;
+        a[e + 1] = this.emptyVal;
+        a[e + 2] = 0;
+        a[e + 3] = 0;
+      }
+    }
+    for (let li = 0; li < this.L; li++) {
+      const m = b + this.MEM + li * this.MS;
+      for (let j = a[m + 1]; j <= this.K; j++) {
+        a[m + 2 + 2 * j] = this.emptyVal;
+        a[m + 3 + 2 * j] = 0;
+      }
+    }
+  }
+
   /** smp_wmb(): a barrier after the newest pending store. */
   wmb(a: Int32Array, b: number, i: number): void {
     const I = this.inst[i];

@@ -17,7 +17,7 @@ import { slotCount } from '../compile/layout.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 import { RELEASE, BARRIER_AFTER, VIEW_NAMES, type ArmRuntimeData } from './arm-runtime.ts';
 import { bufferPlan, type BufferPlan } from './buffers.ts';
-import type { BufferView, EmitHost, MemoryModel } from './model.ts';
+import type { BufferView, EmitHost, MemoryModel, SlotRenaming } from './model.ts';
 
 /** Where an instance's buffer and views live. */
 interface ArmInstance {
@@ -40,6 +40,7 @@ export function armv8(size: number): MemoryModel {
   let maxView = 0;
   const stride = 2 + 2 * (size + 1);
   const instances: ArmInstance[] = [];
+  const renamings = new Map<number, SlotRenaming>();
   let slotNames: readonly { name: string; type: I.ScalarType | null }[] = [];
 
   /** Whether statements or expressions mention a shared (ghost: false) or ghost location. */
@@ -54,6 +55,7 @@ export function armv8(size: number): MemoryModel {
   function access(ii: number, mode: Mode): Access {
     const arm = instances[ii];
     return {
+      readsEveryElement: true,
       read(e, addr, ctx) {
         const A = ctx.arr;
         const B = ctx.base;
@@ -221,12 +223,17 @@ export function armv8(size: number): MemoryModel {
       // pairs for them, oldest first; the last pair is scratch space, empty when normalised.
       for (const at of plan.locations) {
         const name = b.slotNames[at].name;
-        b.bookkeeping(`${name}.ts`, null, 0, maxView);
-        b.bookkeeping(`${name}.older`, null, 0, size);
+        // The record of a location moves with the location, and its older values are its values.
+        const like = { slot: at, scale: stride };
+        renamings.set(b.bookkeeping(`${name}.ts`, null, 0, maxView), { like, value: { kind: 'copy' } });
+        renamings.set(b.bookkeeping(`${name}.older`, null, 0, size), { like, value: { kind: 'copy' } });
         for (let k = 0; k <= size; k++) {
           const scratch = k === size;
-          b.bookkeeping(`${name}.older[${k}].val`, null, plan.val.lo, scratch ? plan.val.lo : plan.val.hi);
-          b.bookkeeping(`${name}.older[${k}].ts`, null, 0, scratch ? 0 : maxView);
+          renamings.set(b.bookkeeping(`${name}.older[${k}].val`, null, plan.val.lo, scratch ? plan.val.lo : plan.val.hi), {
+            like,
+            value: { kind: 'location', location: at },
+          });
+          renamings.set(b.bookkeeping(`${name}.older[${k}].ts`, null, 0, scratch ? 0 : maxView), { like, value: { kind: 'copy' } });
         }
       }
     },
@@ -236,8 +243,9 @@ export function armv8(size: number): MemoryModel {
       const countSlot = b.bookkeeping(`${name}.sb.count`, index, 0, size);
       const firstEntry = b.width;
       for (let k = 0; k < size; k++) {
-        b.bookkeeping(`${name}.sb[${k}].loc`, index, plan.loc.lo, plan.loc.hi);
-        b.bookkeeping(`${name}.sb[${k}].val`, index, plan.val.lo, plan.val.hi);
+        const loc = b.bookkeeping(`${name}.sb[${k}].loc`, index, plan.loc.lo, plan.loc.hi);
+        renamings.set(loc, { value: { kind: 'slot' } });
+        renamings.set(b.bookkeeping(`${name}.sb[${k}].val`, index, plan.val.lo, plan.val.hi), { value: { kind: 'buffered', locationIn: loc } });
         b.bookkeeping(`${name}.sb[${k}].view`, index, 0, maxView);
         b.bookkeeping(`${name}.sb[${k}].flags`, index, 0, BARRIER_AFTER | RELEASE);
       }
@@ -247,8 +255,11 @@ export function armv8(size: number): MemoryModel {
         return first;
       };
       const coh = views('coh', plan.locations.length);
+      // coh is per location, and a local's view moves with the local.
+      plan.locations.forEach((at, li) => renamings.set(coh + li, { like: { slot: at, scale: 1 }, value: { kind: 'copy' } }));
       const v = VIEW_NAMES.map((w) => views(w, 1))[0];
       const localViews = views('view', inst.localScalars);
+      for (let j = 0; j < inst.localScalars; j++) renamings.set(localViews + j, { like: { slot: inst.pcSlot + 1 + j, scale: 1 }, value: { kind: 'copy' } });
       instances[index] = { countSlot, firstEntry, coh, views: v, localViews, locals: inst.localScalars, delta: localViews - (inst.pcSlot + 1) };
       slotNames = b.slotNames;
     },
@@ -303,6 +314,8 @@ export function armv8(size: number): MemoryModel {
       };
       return { model: 'arm', data };
     },
+
+    renaming: (slot) => renamings.get(slot) ?? { value: { kind: 'copy' } },
 
     buffer(instance): BufferView {
       const a = instances[instance];

@@ -89,4 +89,27 @@ export interface MemoryModel {
   runtime(): RuntimeDescription | null;
   /** An instance's store buffer for traces, or null when the model has none. */
   buffer(instance: number): BufferView | null;
+  /**
+   * For symmetry reduction: how renaming the values of a symmetric type moves one of the
+   * model's own slots and rewrites its value (only asked for slots the model added).
+   */
+  renaming(slot: number): SlotRenaming;
+}
+
+/**
+ * How a bookkeeping slot behaves under a renaming. `like`: it moves as model slot `slot`
+ * does (that slot's array and location coordinates, not its process instance's), with the
+ * distances scaled by `scale`; a slot inside a process instance's block also moves with the
+ * instance. `value`: kept (`copy`), the number of a slot (`slot`: renamed as that slot moves),
+ * a value stored at model slot `location` (`location`), or a value stored at the location
+ * whose slot number is held in slot `locationIn` (`buffered`). Entries not in use are
+ * restored by the runtime's `tidy` afterwards.
+ */
+export interface SlotRenaming {
+  readonly like?: { readonly slot: number; readonly scale: number };
+  readonly value:
+    | { readonly kind: 'copy' }
+    | { readonly kind: 'slot' }
+    | { readonly kind: 'location'; readonly location: number }
+    | { readonly kind: 'buffered'; readonly locationIn: number };
 }

@@ -16,5 +16,6 @@ export function sequentialConsistency(): MemoryModel {
     emitEnvironment() {},
     runtime: () => null,
     buffer: () => null,
+    renaming: () => ({ value: { kind: 'copy' } }),
   };
 }

@@ -9,7 +9,7 @@ import type { Edge } from '../compile/automaton.ts';
 import { emitAddress, sharedRoot } from '../compile/emit-expr.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
 import { bufferPlan, type BufferPlan } from './buffers.ts';
-import type { BufferView, MemoryModel, StepAccess } from './model.ts';
+import type { BufferView, MemoryModel, SlotRenaming, StepAccess } from './model.ts';
 
 /** Where an instance's buffer lives: its count, then K (location slot, value) entries. */
 interface TsoBuffer {
@@ -29,6 +29,7 @@ export function totalStoreOrder(size: number): MemoryModel {
   let plan: BufferPlan | undefined;
   let model: I.CheckedModel | undefined;
   const buffers: TsoBuffer[] = [];
+  const renamings = new Map<number, SlotRenaming>();
   let slotNames: readonly { name: string; type: I.ScalarType | null }[] = [];
 
   /** Reads of shared memory forward from the instance's own buffer; stores may append to it. */
@@ -62,8 +63,10 @@ export function totalStoreOrder(size: number): MemoryModel {
       const countSlot = b.bookkeeping(`${inst.name}.sb.count`, index, 0, size);
       const firstEntry = b.width;
       for (let k = 0; k < size; k++) {
-        b.bookkeeping(`${inst.name}.sb[${k}].loc`, index, p.loc.lo, p.loc.hi);
-        b.bookkeeping(`${inst.name}.sb[${k}].val`, index, p.val.lo, p.val.hi);
+        const loc = b.bookkeeping(`${inst.name}.sb[${k}].loc`, index, p.loc.lo, p.loc.hi);
+        const val = b.bookkeeping(`${inst.name}.sb[${k}].val`, index, p.val.lo, p.val.hi);
+        renamings.set(loc, { value: { kind: 'slot' } });
+        renamings.set(val, { value: { kind: 'buffered', locationIn: loc } });
       }
       buffers[index] = { countSlot, firstEntry };
       slotNames = b.slotNames;
@@ -113,6 +116,8 @@ export function totalStoreOrder(size: number): MemoryModel {
       };
       return { model: 'tso', data };
     },
+
+    renaming: (slot) => renamings.get(slot) ?? { value: { kind: 'copy' } },
 
     buffer(instance): BufferView {
       const sb = buffers[instance];
@@ -165,6 +170,17 @@ export class TsoRuntime {
     s[e] = a;
     s[e + 1] = v;
     s[c] = n + 1;
+  }
+
+  /** After a renaming: the entries not in use hold their fixed values again. */
+  tidy(s: Int32Array, b: number): void {
+    for (let i = 0; i < this.count.length; i++) {
+      const e = b + this.first[i];
+      for (let k = 2 * s[b + this.count[i]]; k <= this.last; k += 2) {
+        s[e + k] = this.emptyLoc;
+        s[e + k + 1] = this.emptyVal;
+      }
+    }
   }
 
   /** The oldest entry of instance i's buffer reaches memory. Empty entries hold fixed values. */

@@ -52,7 +52,8 @@ export type Decl =
   | { kind: 'import'; path: string; span: Span }
   | { kind: 'const'; name: Ident; value: Expr; span: Span }
   | { kind: 'enum'; name: Ident; members: Ident[]; span: Span }
-  | { kind: 'type'; name: Ident; type: TypeExpr; span: Span }
+  // `symmetric type T = LO..HI;` sets `symmetric` (absent on a plain `type`)
+  | { kind: 'type'; name: Ident; type: TypeExpr; symmetric?: true; span: Span }
   | { kind: 'struct'; name: Ident; fields: { name: Ident; type: TypeExpr }[]; span: Span }
   | { kind: 'location'; ghost: boolean; name: Ident; type: TypeExpr; init: Expr | undefined; span: Span }
   | { kind: 'inline'; name: Ident; params: Ident[]; body: Stmt[]; span: Span }

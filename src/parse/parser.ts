@@ -161,6 +161,17 @@ class Parser {
         this.expect(';');
         return { kind: 'type', name, type, span: this.spanFrom(start) };
       }
+      case 'symmetric': {
+        // `symmetric` means something only right before `type`, so it stays usable as a name.
+        this.next();
+        if (!this.is('type')) this.fail(`'symmetric' applies only to a type: expected 'symmetric type T = LO..HI;', found ${this.describe(this.tok)}`);
+        this.next();
+        const name = this.ident('the type name');
+        this.expect('=');
+        const type = this.type();
+        this.expect(';');
+        return { kind: 'type', name, type, symmetric: true, span: this.spanFrom(start) };
+      }
       case 'struct': {
         this.next();
         const name = this.ident('the struct name');

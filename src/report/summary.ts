@@ -63,6 +63,7 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     collisionProbability: r.exact ? 0 : collisionProbability(r.states, r.transitions),
     exact: r.exact,
     liveness: r.liveness ?? null,
+    symmetry: run.system.symmetry ? { types: run.system.symmetry.types.map((t) => ({ name: t.name, values: t.n })) } : null,
   };
 }
 
@@ -127,6 +128,11 @@ export function numbersBlock(run: CheckRun): string {
     r.exact
       ? '  whole states stored (--exact): no fingerprint collision possible'
       : `  fingerprint collision probability ${p === 0 ? '0' : p.toExponential(1)} (64-bit fingerprints)`,
+    ...(run.system.symmetry
+      ? [
+          `  symmetry: one state per orbit of ${run.system.symmetry.types.map((t) => `${t.name} (${t.n} interchangeable values)`).join(' and ')}; --no-symmetry counts every state`,
+        ]
+      : []),
     ...(r.liveness
       ? [
           `  liveness: ${n(r.liveness.properties)} temporal propert${r.liveness.properties === 1 ? 'y' : 'ies'} checked on the graph in ${(r.liveness.durationMs / 1000).toFixed(2)} s; graph ${formatBytes(r.liveness.graphBytes)} (${(r.liveness.graphBytes / Math.max(1, r.states)).toFixed(1)} B/state)`,

@@ -138,6 +138,42 @@ export function naiveExplore(model: I.CheckedModel, opts: NaiveOptions = {}): Na
   return new Naive(model, opts).explore(opts);
 }
 
+/**
+ * naiveExplore, also giving every state the search found (each as its key, the JSON text
+ * described in the header), in the order found: for naive-symmetry.ts.
+ */
+export function naiveExploreStates(model: I.CheckedModel, opts: NaiveOptions = {}): { result: NaiveResult; states: string[] } {
+  const seen = new Set<string>();
+  const result = new Naive(model, opts).explore(opts, seen);
+  return { result, states: [...seen] };
+}
+
+/** The transition relation on state keys, one state at a time (for tests of its properties). */
+export interface NaiveStepper {
+  readonly initial: string;
+  /** Every successor in successor order: a state key, or a failing step as "kind: property". */
+  successors(key: string): ({ state: string } | { violation: string })[];
+  /** The first false invariant (or failing evaluation) in the state, as "kind: property"; null when none. */
+  broken(key: string): string | null;
+  deadlocked(key: string): boolean;
+}
+
+export function naiveStepper(model: I.CheckedModel, opts: NaiveOptions = {}): NaiveStepper {
+  const nv = new Naive(model, opts);
+  return {
+    initial: nv.key(nv.initial()),
+    successors: (kk) => nv.successors(nv.unkey(kk)).map((o) => (o.kind === 'state' ? { state: nv.key(o.st) } : { violation: `${o.vk}: ${o.property}` })),
+    broken: (kk) => {
+      const b = nv.brokenInvariant(nv.unkey(kk));
+      return b && `${b.vk}: ${b.property}`;
+    },
+    deadlocked: (kk) => {
+      const st = nv.unkey(kk);
+      return nv.successors(st).length === 0 && nv.deadlocked(st);
+    },
+  };
+}
+
 /** A unit whose steps weak fairness may constrain: an instance's own steps, or its drains/commits. */
 export interface NaiveUnit {
   /** The instance, `p` or `p[v]`. */
@@ -1915,7 +1951,7 @@ class Naive {
     return out;
   }
 
-  private deadlocked(st: State): boolean {
+  deadlocked(st: State): boolean {
     return st.i.some(([pos], k) => {
       if (pos === null || this.instances[k].def.background) return false;
       const labels = this.labelsAt(k, pos);
@@ -1924,7 +1960,7 @@ class Naive {
   }
 
   /** The first false invariant, in declaration order. */
-  private brokenInvariant(st: State): { vk: NaiveViolation['kind']; property: string } | null {
+  brokenInvariant(st: State): { vk: NaiveViolation['kind']; property: string } | null {
     for (const inv of this.model.invariants) {
       try {
         if (!this.eval(inv.expr, { st, k: -1, bound: [], direct: true })) return { vk: 'invariant', property: inv.name };
@@ -1963,12 +1999,13 @@ class Naive {
     return this.arm ? { g: x[0] as I.Value[], m: x[1] as Msgs[], i: x[2] as State['i'] } : { g: x[0] as I.Value[], i: x[1] as State['i'] };
   }
 
-  explore(opts: NaiveOptions): NaiveResult {
+  /** The breadth-first search; `seen` (when given) receives every state found, as its key. */
+  explore(opts: NaiveOptions, seen: Set<string> = new Set()): NaiveResult {
     const checkDeadlock = opts.deadlock !== false;
     const maxStates = opts.maxStates ?? 2_000_000;
     const key = (st: State): string => this.key(st);
     const init = this.initial();
-    const seen = new Set<string>([key(init)]);
+    seen.add(key(init));
     const bad0 = this.brokenInvariant(init);
     if (bad0) return { states: 1, maxDepth: 0, verdict: 'violation', violation: { kind: bad0.vk, property: bad0.property, depth: 0 } };
     // The frontier is kept as the states' keys (far smaller than the objects) and each state

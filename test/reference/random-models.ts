@@ -581,3 +581,195 @@ class Gen {
 export function randomModel(seed: number): string {
   return new Gen(seed).generate(seed);
 }
+
+// ---- models with a symmetric type ----------------------------------------------------------
+//
+// `randomSymmetricModel(seed)` is deterministic and separate from `randomModel` (whose output
+// for every seed is unchanged). Each model declares `symmetric type Cpu = 0..N-1` (N = 2 or 3)
+// and obeys every rule of docs/language.md, "Symmetry": instances of `cpu(c: Cpu)`, arrays
+// indexed by Cpu (one of them holding Cpu values), Cpu values stored (globals, locals, op
+// results, any(Cpu)) and compared only with == and != against other Cpu values, quantifiers
+// and count over Cpu, `for d: Cpu` only inside atomic (each iteration touching only what is
+// indexed by d), sometimes a process that is not parameterised by Cpu but stores its values,
+// and plain integers kept apart. Every model checks without diagnostics and stays small.
+
+interface SymCtx {
+  /** Expressions of type Cpu readable here. */
+  cpus: string[];
+  /** A process parameter, when there is one. */
+  self: string | null;
+  /** The process's Cpu local, when there is one. */
+  local: string | null;
+  depth: number;
+  inAtomic: boolean;
+}
+
+class SymGen {
+  readonly r: Rng;
+  n = 2;
+  labels: string[] = [];
+  labelCount = 0;
+  hasBoss = false;
+  hasK = false;
+  /** The cpu process has a local array indexed by Cpu, `seen`. */
+  hasSeen = false;
+
+  constructor(seed: number) {
+    this.r = new Rng(seed * 31 + 7);
+  }
+
+  /** A value of type Cpu. */
+  private cpu(ctx: SymCtx, level = 0): string {
+    const r = this.r;
+    const choices: [number, () => string][] = [
+      [4, () => r.pick(ctx.cpus)],
+      [2, () => 'owner'],
+    ];
+    if (level < 1) {
+      choices.push([2, () => `ptr[${this.cpu(ctx, level + 1)}]`]);
+      choices.push([1, () => `(${this.cond(ctx, level + 1)} ? ${this.cpu(ctx, level + 1)} : ${this.cpu(ctx, level + 1)})`]);
+    }
+    return r.weighted(choices)();
+  }
+
+  /** A bool over state. */
+  private cond(ctx: SymCtx, level = 0): string {
+    const r = this.r;
+    const choices: [number, () => string][] = [
+      [4, () => `${this.cpu(ctx, level + 1)} ${r.pick(['==', '!='])} ${this.cpu(ctx, level + 1)}`],
+      [3, () => `${r.chance(0.3) ? '!' : ''}flag[${this.cpu(ctx, level + 1)}]`],
+      [1, () => `${r.chance(0.5) ? '!' : ''}lock`],
+      [1, () => `(count d: Cpu :: flag[d]) ${r.pick(['<=', '==', '>'])} ${r.int(2)}`],
+      [1, () => `(exists d: Cpu :: flag[d] && d != ${this.cpu(ctx, 1)})`],
+      [1, () => '(forall d: Cpu :: ptr[d] != d || flag[d])'],
+      [1, () => `cnt ${r.pick(['==', '!=', '<'])} ${r.int(2)}`],
+    ];
+    if (this.labels.length) choices.push([1, () => `${r.chance(0.5) ? '!' : ''}cpu[${this.cpu(ctx, 1)}]@${r.pick(this.labels)}`]);
+    choices.push([1, () => `${r.chance(0.5) ? '!' : ''}done(cpu[${this.cpu(ctx, 1)}])`]);
+    if (this.hasK) choices.push([1, () => `cpu[${this.cpu(ctx, 1)}].k ${r.pick(['==', '<='])} ${r.int(2)}`]);
+    if (level < 1) choices.push([1, () => `(${this.cond(ctx, level + 1)} ${r.pick(['&&', '||', '=>'])} ${this.cond(ctx, level + 1)})`]);
+    return r.weighted(choices)();
+  }
+
+  /** An atomic loop over Cpu whose iterations each touch only what is indexed by d. */
+  private forLoop(ctx: SymCtx): string {
+    const r = this.r;
+    const outer = ctx.self ?? ctx.local ?? 'owner';
+    return r.weighted<() => string>([
+      [2, () => `for d: Cpu { flag[d] = flag[d] != (ptr[d] == ${outer}); }`],
+      [2, () => `for d: Cpu { if (ptr[d] == ${outer}) { ptr[d] = owner; } }`],
+      [1, () => `for d: Cpu { flag[d] = d == ${outer} || flag[d] && lock; }`],
+      [1, () => `for d: Cpu { if (flag[d]) { ptr[d] = any(Cpu); } else { continue; } }`],
+      [1, () => `for d: Cpu { either { flag[d] = false; } or { ptr[d] = d; } }`],
+      [this.hasSeen && ctx.self === 'c' ? 2 : 0, () => `for d: Cpu { seen[d] = seen[d] != (flag[d] && ptr[d] != ${outer}); }`],
+    ])();
+  }
+
+  /** One step. */
+  private basic(ctx: SymCtx, allowAwait = true): string {
+    const r = this.r;
+    const lv = ctx.local;
+    const choices: [number, () => string][] = [
+      [3, () => `owner = ${this.cpu(ctx)};`],
+      [3, () => `ptr[${this.cpu(ctx, 1)}] = ${this.cpu(ctx)};`],
+      [3, () => `flag[${this.cpu(ctx, 1)}] = ${this.cond(ctx, 1)};`],
+      [1, () => `cnt = (cnt + 1) % 2;`],
+      [1, () => `cnt = count d: Cpu :: flag[d] && d != ${this.cpu(ctx, 1)};`],
+      [1, () => `cmpxchg(owner, ${this.cpu(ctx, 1)}, ${this.cpu(ctx, 1)});`],
+      [1, () => `WRITE_ONCE(flag[${this.cpu(ctx, 1)}], true);`],
+      [1, () => 'skip;'],
+    ];
+    if (lv) {
+      choices.push([2, () => `${lv} = ${this.cpu(ctx)};`]);
+      choices.push([2, () => `${lv} = any(Cpu);`]);
+      choices.push([1, () => `${lv} = xchg(owner, ${this.cpu(ctx, 1)});`]);
+      choices.push([1, () => `${lv} = cmpxchg(ptr[${this.cpu(ctx, 1)}], ${lv}, ${this.cpu(ctx, 1)});`]);
+      choices.push([1, () => `${lv} = READ_ONCE(ptr[${lv}]);`]);
+    }
+    if (this.hasSeen && ctx.self === 'c') {
+      choices.push([2, () => `seen[${this.cpu(ctx, 1)}] = flag[${this.cpu(ctx, 1)}];`]);
+      choices.push([1, () => `flag[c] = seen[${this.cpu(ctx, 1)}];`]);
+    }
+    if (this.hasK && ctx.self === 'c') choices.push([1, () => `k = (count d: Cpu :: ptr[d] == ${ctx.self}) % 2;`]);
+    if (allowAwait) choices.push([3, () => `await ${this.cond(ctx)};`]);
+    return r.weighted(choices)();
+  }
+
+  private stmt(ctx: SymCtx): string[] {
+    const r = this.r;
+    const inner = { ...ctx, depth: ctx.depth + 1 };
+    const choices: [number, () => string[]][] = [[8, () => [this.basic(ctx)]]];
+    if (!ctx.inAtomic && ctx.self) choices.push([2, () => [`${this.label()}: ${this.basic(ctx)}`]]);
+    if (ctx.depth < 1) {
+      choices.push([2, () => [`if (${this.cond(ctx)}) {`, `  ${this.basic(inner)}`, '} else {', `  ${this.basic(inner)}`, '}']]);
+      choices.push([1, () => ['either {', `  ${this.basic(inner)}`, '} or {', `  ${this.basic(inner)}`, '}']]);
+      if (!ctx.inAtomic) {
+        choices.push([2, () => ['atomic {', `  ${this.forLoop(ctx)}`, '}']]);
+        choices.push([1, () => ['atomic {', '  await !lock;', '  lock = true;', `  ${this.basic({ ...inner, inAtomic: true }, false)}`, '}', 'lock = false;']]);
+        choices.push([1, () => ['atomic {', `  ${this.basic({ ...inner, inAtomic: true })}`, `  ${this.basic({ ...inner, inAtomic: true })}`, '}']]);
+      }
+      if (ctx.self) choices.push([1, () => [`if (exists d: Cpu :: d != ${ctx.self}) {`, `  ${this.basic(inner)}`, '}']]); // folded: no step
+    }
+    return r.weighted(choices)();
+  }
+
+  private label(): string {
+    const l = `L${this.labelCount++}`;
+    return l;
+  }
+
+  generate(seed: number): string {
+    const r = this.r;
+    this.n = r.weighted([
+      [3, 2],
+      [1, 3],
+    ] as const);
+    const small = this.n === 3;
+    this.hasBoss = r.chance(small ? 0.2 : 0.4);
+    this.hasK = !small && r.chance(0.3);
+    this.hasSeen = r.chance(small ? 0.15 : 0.35);
+    const lines: string[] = [`model sym_random_${seed};`, '', `const N = ${this.n};`, 'symmetric type Cpu = 0..N-1;', ''];
+    lines.push(`${r.chance(0.3) ? 'ghost ' : 'shared'} owner: Cpu;`);
+    lines.push('shared ptr: [Cpu]Cpu;');
+    lines.push(`shared flag: [Cpu]bool${r.chance(0.3) ? ' = true' : ''};`);
+    lines.push(`ghost  cnt: 0..${this.n};`);
+    lines.push('shared lock: bool;', '');
+    // The cpu process: its steps, then its labels are known to the others.
+    const useLocal = !small || r.chance(0.5);
+    const cpuCtx: SymCtx = { cpus: useLocal ? ['c', 't'] : ['c'], self: 'c', local: useLocal ? 't' : null, depth: 0, inAtomic: false };
+    const body: string[] = [];
+    if (useLocal) body.push('var t: Cpu;');
+    if (this.hasK) body.push('var k: 0..1;');
+    if (this.hasSeen) body.push('var seen: [Cpu]bool;');
+    const steps = small ? r.range(1, 2) : r.range(2, 3);
+    for (let i = 0; i < steps; i++) body.push(...this.stmt(cpuCtx));
+    if (!small && r.chance(0.3)) body.push(`end: await ${this.cond(cpuCtx)};`);
+    for (let l = 0; l < this.labelCount; l++) this.labels.push(`L${l}`);
+    lines.push('process cpu(c: Cpu) {', ...body.map((l) => `  ${l}`), '}', '');
+    if (this.hasBoss) {
+      // Not parameterised by Cpu, but it stores and compares values of Cpu.
+      const ctx: SymCtx = { cpus: ['pick'], self: null, local: 'pick', depth: 1, inAtomic: false };
+      const b = ['var pick: Cpu;', 'pick = any(Cpu);', this.basic(ctx)];
+      if (!small && r.chance(0.5)) b.push(this.basic(ctx));
+      lines.push(`${r.chance(0.5) ? 'background ' : ''}process boss {`, ...b.map((l) => `  ${l}`), '}', '');
+    } else if (!small && r.chance(0.4)) {
+      const ctx: SymCtx = { cpus: ['w'], self: 'w', local: null, depth: 1, inAtomic: false };
+      lines.push('background process walker(w: Cpu) {', `  loop { ${this.basic(ctx, false)} }`, '}', '');
+    }
+    const invs: [number, () => string][] = [
+      [2, () => '(count d: Cpu :: flag[d]) <= N - 1'],
+      [2, () => 'forall d: Cpu :: flag[d] => ptr[d] != d || owner == d'],
+      [1, () => 'exists d: Cpu :: !flag[d] || ptr[d] == owner'],
+      [1, () => 'cnt == 0 || (exists d: Cpu :: flag[d])'],
+    ];
+    if (this.labels.length) invs.push([3, () => `(count d: Cpu :: cpu[d]@${r.pick(this.labels)}) <= 1`]);
+    if (useLocal) invs.push([2, () => 'forall d: Cpu :: done(cpu[d]) => cpu[d].t != owner || flag[d]']);
+    const nInv = r.range(0, 2);
+    for (let i = 0; i < nInv; i++) lines.push(`invariant inv${i}: ${r.weighted(invs)()};`);
+    return [...lines, ''].join('\n');
+  }
+}
+
+export function randomSymmetricModel(seed: number): string {
+  return new SymGen(seed).generate(seed);
+}
