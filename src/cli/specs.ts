@@ -2,6 +2,7 @@
 // message naming the file (and the check), never an exception.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isBuffered, MEMORY_MODEL_NAMES, type MemoryModelName, memorySpec } from '../memory/index.ts';
 
 export interface SpecCheck {
   readonly name: string;
@@ -13,7 +14,7 @@ export interface SpecCheck {
   readonly liveness: boolean;
   readonly symmetry: boolean;
   readonly maxStates?: number;
-  readonly memory: 'sc' | 'tso' | 'arm';
+  readonly memory: MemoryModelName;
   readonly storeBuffer?: number;
   readonly expect: { verdict: 'pass'; states?: number; maxDepth?: number } | { verdict: 'violation'; kind?: string; property?: string; depth: number };
 }
@@ -97,9 +98,12 @@ export function loadSpec(file: string): SpecLoad {
     for (const [n, v] of Object.entries(consts as object))
       if (!['string', 'number', 'boolean'].includes(typeof v)) return bad(`${cw}: constant ${n} must be a number, a bool or a name`);
     if (k.deadlock !== undefined && typeof k.deadlock !== 'boolean') return bad(`${cw}: 'deadlock' must be true or false`);
-    if (k.memory !== undefined && k.memory !== 'sc' && k.memory !== 'tso' && k.memory !== 'arm') return bad(`${cw}: 'memory' must be "sc", "tso" or "arm"`);
-    if (k.storeBuffer !== undefined && !(Number.isInteger(k.storeBuffer) && (k.storeBuffer as number) > 0 && (k.memory === 'tso' || k.memory === 'arm')))
-      return bad(`${cw}: 'storeBuffer' is a positive integer, with "memory": "tso" or "arm"`);
+    const quoted = MEMORY_MODEL_NAMES.map((n) => `"${n}"`);
+    if (k.memory !== undefined && !MEMORY_MODEL_NAMES.includes(k.memory as MemoryModelName))
+      return bad(`${cw}: 'memory' must be ${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`);
+    const buffered = MEMORY_MODEL_NAMES.filter(isBuffered);
+    if (k.storeBuffer !== undefined && !(Number.isInteger(k.storeBuffer) && (k.storeBuffer as number) > 0 && buffered.includes(k.memory as MemoryModelName)))
+      return bad(`${cw}: 'storeBuffer' is a positive integer, with "memory": ${buffered.map((n) => `"${n}"`).join(' or ')}`);
     if (k.invariants !== undefined && !(Array.isArray(k.invariants) && k.invariants.every((x) => typeof x === 'string')))
       return bad(`${cw}: 'invariants' must be a list of names`);
     if (k.properties !== undefined && !(Array.isArray(k.properties) && k.properties.every((x) => typeof x === 'string')))
@@ -130,10 +134,16 @@ export function loadSpec(file: string): SpecLoad {
       liveness: k.liveness !== false,
       symmetry: k.symmetry !== false,
       maxStates: k.maxStates as number | undefined,
-      memory: (k.memory as 'sc' | 'tso' | 'arm' | undefined) ?? 'sc',
-      ...(k.memory === 'tso' || k.memory === 'arm' ? { storeBuffer: (k.storeBuffer as number | undefined) ?? 2 } : {}),
+      memory: (k.memory as MemoryModelName | undefined) ?? 'sc',
+      ...memoryFields(k.memory as MemoryModelName | undefined, k.storeBuffer as number | undefined),
       expect: e as SpecCheck['expect'],
     });
   }
   return { spec: { file, model: resolve(dirname(file), o.model), checks } };
+}
+
+/** The store-buffer bound a check runs with (its default filled in), for a model with buffers. */
+function memoryFields(name: MemoryModelName | undefined, storeBuffer: number | undefined): { storeBuffer?: number } {
+  const spec = memorySpec(name ?? 'sc', storeBuffer);
+  return spec.storeBuffer === undefined ? {} : { storeBuffer: spec.storeBuffer };
 }
