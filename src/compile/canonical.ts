@@ -6,7 +6,9 @@
 // carried along by every renaming, so the set of renamings tried is the same for every member
 // of an orbit and so is the least result: the canonical form is a function of the orbit, and
 // the engine counts orbits exactly (Ip and Dill's scalarsets, made exact by trying every order
-// of values whose signatures tie). This runs for every successor: it allocates nothing.
+// of values whose signatures tie). A type that only indexes (nothing holds its values, and
+// its signatures cover every slot that moves with a value) needs no ties tried: tied values
+// are alike in every slot. This runs for every successor: it allocates nothing.
 import type { SymmetryPlan } from './symmetry.ts';
 
 export class Canonicalizer {
@@ -36,6 +38,16 @@ export class Canonicalizer {
   /** Per type: each value's signature as one number, when it fits in 52 bits (else null). */
   private readonly key: (Float64Array | null)[];
   private readonly keyScale: (Float64Array | null)[];
+  /**
+   * Per type: whether its signatures say everything about its values: every slot that moves
+   * with a value is in the value's signature, and no slot holds a value of the type or a slot
+   * number. Values whose signatures tie are then alike in every slot, so every order of a tie
+   * gives the same state, and one order is tried instead of all.
+   */
+  private readonly whole: Uint8Array;
+  /** Every type is whole: a renaming only moves signatures' slots (permuteOwned). */
+  private readonly allWhole: boolean;
+  private readonly scratch: Int32Array;
   private found = false;
 
   constructor(
@@ -88,23 +100,66 @@ export class Canonicalizer {
       return scale;
     });
     this.key = plan.types.map((ty, t) => (this.keyScale[t] ? new Float64Array(ty.n) : null));
+    const inSignature = plan.owned.map((own) => new Set(own.flatMap((o) => [...o])));
+    const coordinates = (x: number) => plan.coordStart.map((start) => start[x + 1] - start[x]);
+    const slotNumbers = plan.valueKind.some((k) => k === 2 || k === 3);
+    this.whole = Uint8Array.from(plan.types, (_, t) => {
+      if (slotNumbers) return 0;
+      for (let x = 0; x < W; x++) {
+        if (plan.valueKind[x] === 1 && plan.valueType[x] === t) return 0;
+        const cs = coordinates(x);
+        if (cs[t] > 0 && (cs.reduce((a, b) => a + b, 0) !== 1 || !inSignature[t].has(x))) return 0;
+      }
+      return 1;
+    });
+    this.allWhole = this.whole.every((w) => w === 1);
+    this.scratch = new Int32Array(Math.max(0, ...plan.types.map((ty, t) => ty.n * plan.owned[t][0].length)));
+  }
+
+  /**
+   * The current renaming, in place, when every type is whole: then the slots that move are
+   * exactly the signatures' slots, and nothing holds a value of a symmetric type.
+   */
+  private permuteOwned(s: Int32Array, so: number): void {
+    const tmp = this.scratch;
+    for (let t = 0; t < this.T; t++) {
+      const own = this.plan.owned[t];
+      const perm = this.perm[t];
+      const len = own[0].length;
+      for (let k = 0; k < own.length; k++) {
+        const o = own[k];
+        for (let j = 0; j < len; j++) tmp[k * len + j] = s[so + o[j]];
+      }
+      for (let k = 0; k < own.length; k++) {
+        const o = own[perm[k]];
+        for (let j = 0; j < len; j++) s[so + o[j]] = tmp[k * len + j];
+      }
+    }
   }
 
   /** Replaces the state at s[so..] by the canonical member of its orbit. */
   canonicalize(s: Int32Array, so: number): void {
     let ties = 0;
     for (let t = 0; t < this.T; t++) {
-      if (this.key[t]) this.sortByKey(s, so, t);
+      if (this.whole[t]) this.sortOwned(s, so, t);
+      else if (this.key[t]) this.sortByKey(s, so, t);
       else this.sortBySignature(s, so, t);
       ties += this.groupCount[t];
     }
     if (ties === 0) {
-      // One renaming sorts the signatures: apply it, nothing to compare.
+      // One renaming sorts the signatures: apply it, nothing to compare. When it renames
+      // nothing (a successor that kept its values in order), the state is already canonical.
+      let identity = true;
       for (let t = 0; t < this.T; t++) {
         const order = this.order[t];
         const perm = this.perm[t];
-        for (let r = 0; r < order.length; r++) perm[order[r]] = r;
+        for (let r = 0; r < order.length; r++) {
+          perm[order[r]] = r;
+          if (order[r] !== r) identity = false;
+        }
       }
+      if (identity) return;
+      if (this.allWhole) return this.permuteOwned(s, so);
       this.apply(s, so);
       s.set(this.cand, so);
       return;
@@ -162,6 +217,33 @@ export class Canonicalizer {
       i = j;
     }
     this.groupCount[t] = g;
+  }
+
+  /**
+   * A whole type's values in signature order, comparing their slots in the state itself (a
+   * successor's values are mostly in order already, so this is a few comparisons). Ties need
+   * no groups: every order of them gives the same state.
+   */
+  private sortOwned(s: Int32Array, so: number, t: number): void {
+    const own = this.plan.owned[t];
+    const len = own[0].length;
+    const order = this.order[t];
+    const n = order.length;
+    for (let k = 0; k < n; k++) order[k] = k;
+    for (let i = 1; i < n; i++) {
+      const x = order[i];
+      const ox = own[x];
+      let j = i - 1;
+      for (; j >= 0; j--) {
+        const oj = own[order[j]];
+        let d = 0;
+        for (let f = 0; f < len && d === 0; f++) d = s[so + oj[f]] - s[so + ox[f]];
+        if (d <= 0) break;
+        order[j + 1] = order[j];
+      }
+      order[j + 1] = x;
+    }
+    this.groupCount[t] = 0;
   }
 
   /** The same order as the signatures', on one number per value (each field offset by its low end). */

@@ -773,3 +773,54 @@ class SymGen {
 export function randomSymmetricModel(seed: number): string {
   return new SymGen(seed).generate(seed);
 }
+
+/**
+ * A random model whose symmetric types are only used as process parameters and array
+ * indices: no variable holds a value of them (the case of most protocol models, where a CPU
+ * number indexes per-CPU state and is never stored). One or two symmetric types.
+ */
+export function randomIndexOnlySymmetricModel(seed: number): string {
+  const r = new Rng(seed * 17 + 3);
+  const n = r.weighted([
+    [2, 2],
+    [2, 3],
+  ] as const);
+  const hws = r.chance(0.5) ? r.range(2, 3) : 0;
+  const lines = [`model sym_index_${seed};`, `symmetric type Cpu = 0..${n - 1};`];
+  if (hws) lines.push(`symmetric type Hw = 0..${hws - 1};`);
+  lines.push('shared flag: [Cpu]bool;', 'shared lock: bool;', `ghost cnt: 0..${n};`);
+  if (hws) lines.push('ghost tlb: [Hw]bool;');
+  const cond = (self: string): string =>
+    r.weighted<() => string>([
+      [3, () => `${r.chance(0.3) ? '!' : ''}flag[${self}]`],
+      [2, () => `(count d: Cpu :: flag[d]) ${r.pick(['<=', '==', '>'])} ${r.int(n)}`],
+      [1, () => `(exists d: Cpu :: flag[d] && d != ${self})`],
+      [1, () => `${r.chance(0.5) ? '!' : ''}lock`],
+      [1, () => `cnt ${r.pick(['==', '<'])} ${r.int(n)}`],
+      [hws ? 1 : 0, () => `(exists h: Hw :: tlb[h])`],
+      [1, () => `${r.chance(0.5) ? '!' : ''}cpu[${self}]@L0`],
+    ])();
+  const step = (): string =>
+    r.weighted<() => string>([
+      [3, () => `flag[c] = ${cond('c')};`],
+      [2, () => 'k = (k + 1) % 3;'],
+      [2, () => `await ${cond('c')};`],
+      [1, () => 'atomic { await !lock; lock = true; }'],
+      [1, () => 'lock = false;'],
+      [1, () => 'cnt = count d: Cpu :: flag[d];'],
+      [1, () => `either { flag[c] = true; } or { k = ${r.int(3)}; }`],
+      // (an iteration may read only its own element of what the loop writes)
+      [1, () => `atomic { for d: Cpu { flag[d] = flag[d] ${r.pick(['&&', '||'])} ${r.pick(['lock', 'k == 1', 'cnt > 0', '!cpu[c]@L0'])}; } }`],
+      [hws ? 1 : 0, () => `atomic { for h: Hw { tlb[h] = ${r.pick(['flag[c]', 'lock', '(exists d: Cpu :: flag[d])'])}; } }`],
+      [1, () => `if (${cond('c')}) { k = ${r.int(3)}; } else { flag[c] = !flag[c]; }`],
+    ])();
+  const body = ['var k: 0..2;', `L0: ${step()}`];
+  for (let i = r.range(1, 3); i > 0; i--) body.push(step());
+  lines.push(`process cpu(c: Cpu) {`, ...body.map((l) => `  ${l}`), '}');
+  if (hws) {
+    const fill = r.pick(['flag[0] || lock', '(exists d: Cpu :: flag[d])', 'cnt > 0']).replace('flag[0] || lock', 'lock');
+    lines.push('background process hw(h: Hw) {', `  loop { atomic { await !tlb[h] && ${fill}; tlb[h] = true; } }`, '}');
+  }
+  if (r.chance(0.6)) lines.push(`invariant i0: (count d: Cpu :: flag[d]) <= ${n - 1} || lock;`);
+  return [...lines, ''].join('\n');
+}
