@@ -19,7 +19,9 @@ function explorationOptions(cmd: Command): Command {
     .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
     .option('--no-deadlock', 'do not report deadlocks')
     .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
-    .addOption(new Option('--trace <format>', 'counterexample format: table (default on a terminal), text, json, itf or msgpack'))
+    .addOption(
+      new Option('--trace <format>', 'counterexample format: table (default on a terminal), text, json, itf, msgpack or html (a page; needs --trace-out)'),
+    )
     .option('--trace-out <FILE>', 'write the counterexample to FILE')
     .option('--force', 'allow --trace-out to overwrite an existing file')
     .option('--json', 'print one JSON summary on stdout')
@@ -90,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('trace')
     .description('replay a saved counterexample (json or msgpack) against its model and print it')
     .argument('<file>', 'a trace written with --trace json or --trace msgpack')
-    .option('--format <format>', 'table (default on a terminal), text, json or itf')
+    .option('--format <format>', 'table (default on a terminal), text, json, itf or html (a self-contained page)')
     .option('--model <path>', 'the model file, if not where the trace says');
   colorOptions(trace).action((file: string, flags: TraceCommandFlags) => {
     code = traceCommand(file, flags);
