@@ -72,7 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--workers <N>', 'worker threads (default: all cores)')
     .option('--junit <FILE>', 'also write JUnit XML for CI systems')
     .option('--json', 'print one JSON report on stdout (the per-check lines go to stderr)')
-    .option('--force', 'allow --junit to overwrite an existing file');
+    .option('--trace-dir <DIR>', 'write one counterexample page (html) per failing check into DIR')
+    .option('--force', 'allow --junit to overwrite an existing file, and --trace-dir to write into a non-empty folder');
   colorOptions(test).action(async (specs: string[], flags: TestFlags) => {
     code = await testCommand(specs, flags);
   });

@@ -1,6 +1,7 @@
 // Where a counterexample goes, in which format: shared by check, simulate and trace.
 import type { ChalkInstance } from 'chalk';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { TransitionSystem } from '../compile/system.ts';
 import type { FoundViolation } from '../explore/bfs.ts';
 import type { Trace } from '../explore/replay.ts';
@@ -43,4 +44,35 @@ export function renderTrace(
 
 export function writeTrace(file: string, content: string | Uint8Array): void {
   writeFileSync(file, content);
+}
+
+/**
+ * `test --trace-dir DIR`: one counterexample page per failing check, named after its spec and
+ * check. DIR is created; an existing DIR must be empty, unless --force (pages are then
+ * overwritten).
+ */
+export function tracePages(dir: string, force: boolean) {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) failOption(`--trace-dir: ${dir} is a file, not a folder`);
+    if (readdirSync(dir).length && !force) failOption(`--trace-dir: ${dir} is not empty; pass --force to write pages into it anyway`);
+  }
+  const used = new Set<string>();
+  return {
+    /** Writes the page of one check; its path. */
+    write(spec: string, check: string, system: TransitionSystem, trace: Trace, doc: TraceDocument): string {
+      mkdirSync(dir, { recursive: true });
+      const slug = (s: string) =>
+        s
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '');
+      const stem = `${slug(basename(spec).replace(/\.json$/, ''))}--${slug(check) || 'check'}`;
+      let name = `${stem}.html`;
+      for (let k = 2; used.has(name); k++) name = `${stem}-${k}.html`;
+      used.add(name);
+      const path = join(dir, name);
+      writeFileSync(path, htmlPage(system, trace, doc));
+      return path;
+    },
+  };
 }
