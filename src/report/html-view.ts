@@ -328,6 +328,6 @@ function sharedLocations(model: I.CheckedModel, e: I.Expr, scope: IndexScope, ou
 
 /** A slot-name pattern as a regular expression: `[*]` is any one index, and the scalars inside match too. */
 function slotPattern(pattern: string): RegExp {
-  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${pattern.split('[*]').map(escape).join('\\[[^\\]]*\\]')}(?:[.[].*)?$`);
+  const literal = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${pattern.split('[*]').map(literal).join('\\[[^\\]]*\\]')}(?:[.[].*)?$`);
 }
