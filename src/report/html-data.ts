@@ -27,6 +27,7 @@ export interface HtmlStep {
   readonly process: string; // the instance that acted (for a memory step: on whose behalf)
   readonly text: string; // the statement as written, with the outcome of a condition
   readonly where: string; // file:line
+  readonly line: string; // the line, with the file's name when it is not the model's main file
   readonly failing: boolean;
   /** Display values that this step changed (nothing for a failing step). */
   readonly changes: Readonly<Record<string, string>>;

@@ -89,7 +89,7 @@ function stepsTable(data: HtmlTrace): string {
       if (i !== step.lane) return `<td class="${laneCls}"></td>`;
       const who = lane.kind === 'memory' ? `${escapeHtml(step.process)}: ` : '';
       const notes = step.notes.map((n) => `<span class="note">${escapeHtml(n)}</span>`).join('');
-      return `<td class="${laneCls} act"><code>${who}${escapeHtml(step.text)}</code><span class="loc">${escapeHtml(step.where)}</span>${notes}</td>`;
+      return `<td class="${laneCls} act"><code>${who}${escapeHtml(step.text)}</code><span class="loc" title="${escapeHtml(step.where)}">${escapeHtml(step.line)}</span>${notes}</td>`;
     });
     rows.push(
       `<tr data-step="${k + 1}" class="${cls.join(' ')}"><td class="num">${k + 1}</td>${cells.join('')}<td class="changes">${escapeHtml(changesText(step, shown))}</td></tr>`,

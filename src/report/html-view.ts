@@ -49,6 +49,7 @@ export function htmlTrace(system: TransitionSystem, trace: Trace, doc: TraceDocu
       process: s.process,
       text: `${s.action.replace(/\s*\{$/, outcome ? '' : ' {…}')}${outcome}`,
       where: `${s.file.split('/').pop()}:${s.line}`,
+      line: s.file === doc.model.file ? `line ${s.line}` : `${s.file.split('/').pop()}:${s.line}`,
       failing: s.failing,
       changes,
       notes: s.failing ? [`✗ ${doc.violation.message}`] : olderReads(system, action, k ? trace.steps[k - 1].state! : trace.initial, after!),
