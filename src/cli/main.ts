@@ -19,7 +19,9 @@ function explorationOptions(cmd: Command): Command {
     .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
     .option('--no-deadlock', 'do not report deadlocks')
     .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
-    .addOption(new Option('--trace <format>', 'counterexample format: table (default on a terminal), text, json, itf or msgpack'))
+    .addOption(
+      new Option('--trace <format>', 'counterexample format: table (default on a terminal), text, json, itf, msgpack or html (a page; needs --trace-out)'),
+    )
     .option('--trace-out <FILE>', 'write the counterexample to FILE')
     .option('--force', 'allow --trace-out to overwrite an existing file')
     .option('--json', 'print one JSON summary on stdout')
@@ -70,7 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--workers <N>', 'worker threads (default: all cores)')
     .option('--junit <FILE>', 'also write JUnit XML for CI systems')
     .option('--json', 'print one JSON report on stdout (the per-check lines go to stderr)')
-    .option('--force', 'allow --junit to overwrite an existing file');
+    .option('--trace-dir <DIR>', 'write one counterexample page (html) per failing check into DIR')
+    .option('--force', 'allow --junit to overwrite an existing file, and --trace-dir to write into a non-empty folder');
   colorOptions(test).action(async (specs: string[], flags: TestFlags) => {
     code = await testCommand(specs, flags);
   });
@@ -90,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('trace')
     .description('replay a saved counterexample (json or msgpack) against its model and print it')
     .argument('<file>', 'a trace written with --trace json or --trace msgpack')
-    .option('--format <format>', 'table (default on a terminal), text, json or itf')
+    .option('--format <format>', 'table (default on a terminal), text, json, itf or html (a self-contained page)')
     .option('--model <path>', 'the model file, if not where the trace says');
   colorOptions(trace).action((file: string, flags: TraceCommandFlags) => {
     code = traceCommand(file, flags);

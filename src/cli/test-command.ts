@@ -9,11 +9,13 @@ import { memorySpec } from '../memory/index.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { junitXml, type JunitCase } from '../report/junit.ts';
 import { formatTrace } from '../report/trace.ts';
+import { traceDocument } from '../report/trace-document.ts';
 import { failOption } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { workersOption, type CheckRequest } from './request.ts';
 import { EXIT, runCheck } from './run-check.ts';
 import { loadSpec, specFiles, type SpecCheck } from './specs.ts';
+import { tracePages } from './trace-output.ts';
 
 export interface TestFlags {
   color?: boolean;
@@ -22,6 +24,7 @@ export interface TestFlags {
   junit?: string;
   json?: boolean;
   force?: boolean;
+  traceDir?: string;
 }
 
 export interface CheckOutcome {
@@ -33,6 +36,7 @@ export interface CheckOutcome {
   readonly result?: ExploreResult;
   readonly seconds?: number;
   readonly counterexample?: string; // the table, when a missed check found a violation
+  readonly page?: string; // the counterexample page written under --trace-dir
 }
 
 /** Whether a result meets an expectation; the reason when it does not. */
@@ -57,6 +61,7 @@ export function judge(expect: SpecCheck['expect'], r: ExploreResult): string | u
 
 export async function testCommand(args: string[], flags: TestFlags): Promise<number> {
   if (flags.junit && existsSync(flags.junit) && !flags.force) failOption(`--junit: ${flags.junit} already exists; pass --force to overwrite it`);
+  const pages = flags.traceDir ? tracePages(flags.traceDir, Boolean(flags.force)) : undefined;
   // With --json, stdout carries the one report; the lines a person reads go to stderr.
   const out = flags.json ? process.stderr : process.stdout;
   const color = colorFor(out, flags.color);
@@ -77,6 +82,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
     const states = r ? `${r.states.toLocaleString('en-US')} states` : '';
     out.write(`${mark} ${o.spec} › ${o.check}  ${verdict}${states ? `, ${states}` : ''}, ${(ms / 1000).toFixed(2)} s\n`);
     if (!o.ok && o.reason) out.write(`     ${o.reason.split('\n').join('\n     ')}\n`);
+    if (o.page) out.write(`     counterexample page: ${o.page}\n`);
   };
 
   for (const file of files) {
@@ -120,7 +126,17 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
           const { system, result, trace } = outcome;
           const reason = judge(check.expect, result);
           const counterexample = reason && result.violation && trace ? formatTrace(system, trace, result.violation, 'table', plain) : undefined;
-          o = { spec: shown, check: check.name, ok: reason === undefined, badInput: false, reason, result, counterexample };
+          const page =
+            counterexample && pages
+              ? pages.write(
+                  shown,
+                  check.name,
+                  system,
+                  trace!,
+                  traceDocument(system, trace!, result.violation!, { version: VERSION, origin: { command: 'check' }, memory: request.memory }),
+                )
+              : undefined;
+          o = { spec: shown, check: check.name, ok: reason === undefined, badInput: false, reason, result, counterexample, page };
         }
       }
       const ms = Date.now() - t0;

@@ -1,4 +1,4 @@
-// `mmucheck trace FILE [--format table|text|json|itf]`: print a saved counterexample, after
+// `mmucheck trace FILE [--format table|text|json|itf|html]`: print a saved counterexample, after
 // replaying it against the model as it is now. A trace that no longer replays is not printed
 // as if it were true: the command says at which step and why, and exits 1.
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
   const err = process.stderr;
   const color = colorFor(out, flags.color);
   const errColor = colorFor(err, flags.color);
-  const format = oneOf('--format', flags.format, ['table', 'text', 'json', 'itf'] as const) ?? (out.isTTY ? 'table' : 'text');
+  const format = oneOf('--format', flags.format, ['table', 'text', 'json', 'itf', 'html'] as const) ?? (out.isTTY ? 'table' : 'text');
   const fail = (message: string, code: number) => {
     err.write(`mmucheck: ${errColor.red.bold('error:')} ${message}\n`);
     return code;

@@ -317,6 +317,18 @@ export function armv8(size: number): MemoryModel {
 
     renaming: (slot) => renamings.get(slot) ?? { value: { kind: 'copy' } },
 
+    // Loading location li sets coh[li] to at least the timestamp of the message read, and a
+    // process whose coh[li] has reached the newest message's timestamp can read only that one:
+    // so after a load from memory, coh[li] below the newest timestamp means an older message.
+    // A load of the process's own pending store reads no message at all.
+    olderRead(instance, slot, before, after) {
+      const li = plan.locations.indexOf(slot);
+      if (li < 0) return false;
+      const a = instances[instance];
+      for (let k = 0; k < before[a.countSlot]; k++) if (before[a.firstEntry + 4 * k] === slot) return false;
+      return after[a.coh + li] < after[memory + li * stride];
+    },
+
     buffer(instance): BufferView {
       const a = instances[instance];
       const slots = [a.countSlot];

@@ -90,6 +90,12 @@ export interface MemoryModel {
   /** An instance's store buffer for traces, or null when the model has none. */
   buffer(instance: number): BufferView | null;
   /**
+   * For traces: when a step of `instance` from `before` to `after` loaded the shared scalar
+   * at `slot` from memory, whether the value it read was older than the newest one memory
+   * holds (only a model that lets loads read older values has this).
+   */
+  olderRead?(instance: number, slot: number, before: Int32Array, after: Int32Array): boolean;
+  /**
    * For symmetry reduction: how renaming the values of a symmetric type moves one of the
    * model's own slots and rewrites its value (only asked for slots the model added).
    */

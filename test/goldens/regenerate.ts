@@ -9,3 +9,7 @@ for (const c of goldenCases()) {
   writeFileSync(path, await c.produce());
   console.log(`wrote test/goldens/${c.name}`);
 }
+
+// The counterexample pages, rendered by headless Chromium (skipped, with a message, without it).
+const { regenerateHtmlGoldens } = await import('./html-pages.ts');
+await regenerateHtmlGoldens();
