@@ -7,6 +7,8 @@ import { traceDocument } from '../report/trace-document.ts';
 import { colorFor, VERSION } from './output.ts';
 import { checkRequest, type CheckFlags as RequestFlags } from './request.ts';
 import { EXIT, exitCode, runCheck, type RunOutcome } from './run-check.ts';
+import { isLitmusPath } from '../litmus/run.ts';
+import { litmusCheckCommand } from './litmus-command.ts';
 import { renderTrace, traceChoice, writeTrace, type TraceFlags } from './trace-output.ts';
 
 export { EXIT } from './run-check.ts';
@@ -18,6 +20,7 @@ export interface CheckFlags extends RequestFlags, TraceFlags {
 }
 
 export async function checkCommand(path: string, flags: CheckFlags): Promise<number> {
+  if (isLitmusPath(path)) return litmusCheckCommand(path, flags); // a C litmus test (docs/litmus.md)
   const out = process.stdout;
   const err = process.stderr;
   const color = colorFor(out, flags.color);

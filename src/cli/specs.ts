@@ -16,7 +16,13 @@ export interface SpecCheck {
   readonly maxStates?: number;
   readonly memory: MemoryModelName;
   readonly storeBuffer?: number;
-  readonly expect: { verdict: 'pass'; states?: number; maxDepth?: number } | { verdict: 'violation'; kind?: string; property?: string; depth: number };
+  readonly expect:
+    | { verdict: 'pass'; states?: number; maxDepth?: number }
+    | { verdict: 'violation'; kind?: string; property?: string; depth: number }
+    /** For a C litmus test: herd7's observation, and optionally its count of final states. */
+    | { verdict?: undefined; observation: 'Never' | 'Sometimes' | 'Always'; states?: number };
+  /** Not run: why (for example, the forms it needs are not in this version). */
+  readonly skip?: string;
 }
 
 export interface Spec {
@@ -86,6 +92,7 @@ export function loadSpec(file: string): SpecLoad {
           'storeBuffer',
           'maxStates',
           'expect',
+          'skip',
         ].includes(key)
       )
         return bad(`${where}: unknown field '${key}'`);
@@ -123,7 +130,16 @@ export function loadSpec(file: string): SpecLoad {
       if (!Number.isInteger(e.depth)) return bad(`${cw}: a violation needs its 'depth'`);
       if (e.kind !== undefined && !KINDS.includes(e.kind as string)) return bad(`${cw}: 'kind' must be one of ${KINDS.join(', ')}`);
       if (e.property !== undefined && typeof e.property !== 'string') return bad(`${cw}: 'property' must be a string`);
-    } else return bad(`${cw}: expect.verdict must be "pass" or "violation"`);
+    } else if (e.observation !== undefined) {
+      for (const key of Object.keys(e)) if (!['observation', 'states'].includes(key)) return bad(`${cw}: expect has unknown field '${key}'`);
+      if (!['Never', 'Sometimes', 'Always'].includes(e.observation as string)) return bad(`${cw}: 'observation' must be "Never", "Sometimes" or "Always"`);
+      if (!int(e.states)) return bad(`${cw}: 'states' must be a whole number`);
+      if (!o.model.endsWith('.litmus')) return bad(`${cw}: an expected observation goes with a .litmus test`);
+    } else return bad(`${cw}: expect.verdict must be "pass" or "violation" (or, for a .litmus test, expect.observation)`);
+    if (o.model.endsWith('.litmus') && e.observation === undefined) return bad(`${cw}: a .litmus test expects an 'observation'`);
+    if (o.model.endsWith('.litmus') && (k.const !== undefined || k.invariants !== undefined || k.properties !== undefined))
+      return bad(`${cw}: 'const', 'invariants' and 'properties' do not apply to a .litmus test`);
+    if (k.skip !== undefined && (typeof k.skip !== 'string' || !k.skip)) return bad(`${cw}: 'skip' is the reason the check is not run`);
     checks.push({
       name: k.name,
       description: k.description as string | undefined,
@@ -135,8 +151,14 @@ export function loadSpec(file: string): SpecLoad {
       symmetry: k.symmetry !== false,
       maxStates: k.maxStates as number | undefined,
       memory: (k.memory as MemoryModelName | undefined) ?? 'sc',
-      ...memoryFields(k.memory as MemoryModelName | undefined, k.storeBuffer as number | undefined),
+      // A litmus test's default bound is its own (src/litmus): no behaviour is cut off.
+      ...(o.model.endsWith('.litmus')
+        ? k.storeBuffer !== undefined
+          ? { storeBuffer: k.storeBuffer as number }
+          : {}
+        : memoryFields(k.memory as MemoryModelName | undefined, k.storeBuffer as number | undefined)),
       expect: e as SpecCheck['expect'],
+      ...(k.skip !== undefined ? { skip: k.skip as string } : {}),
     });
   }
   return { spec: { file, model: resolve(dirname(file), o.model), checks } };

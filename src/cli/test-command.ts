@@ -14,6 +14,8 @@ import { failOption } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { workersOption, type CheckRequest } from './request.ts';
 import { EXIT, runCheck } from './run-check.ts';
+import { isLitmusPath, runLitmus } from '../litmus/run.ts';
+import { isBuffered } from '../memory/index.ts';
 import { loadSpec, specFiles, type SpecCheck } from './specs.ts';
 import { tracePages } from './trace-output.ts';
 
@@ -37,11 +39,49 @@ export interface CheckOutcome {
   readonly seconds?: number;
   readonly counterexample?: string; // the table, when a missed check found a violation
   readonly page?: string; // the counterexample page written under --trace-dir
+  readonly observation?: string; // for a .litmus test: herd7's Never, Sometimes or Always
+}
+
+/** A check of a C litmus test: its observation (and final-state count) against the spec's. */
+async function litmusSpecCheck(spec: string, path: string, check: SpecCheck): Promise<CheckOutcome> {
+  const outcome = await runLitmus({
+    path,
+    memory: check.memory,
+    storeBuffer: isBuffered(check.memory) ? check.storeBuffer : undefined,
+    limits: { maxStates: check.maxStates },
+  });
+  const base = { spec, check: check.name };
+  switch (outcome.kind) {
+    case 'input':
+    case 'model-error': {
+      const ds = outcome.kind === 'input' ? outcome.diagnostics : [outcome.diagnostic];
+      return { ...base, ok: false, badInput: true, reason: renderDiagnostics(ds, colorFor(process.stdout, false)) };
+    }
+    case 'engine-error':
+      return { ...base, ok: false, badInput: false, reason: outcome.message };
+    case 'done': {
+      const e = check.expect;
+      const a = outcome.answer;
+      if (!a || e.verdict !== undefined) {
+        const why =
+          outcome.result.verdict === 'incomplete'
+            ? `the search did not complete (${outcome.result.stopReason})`
+            : `no final state was reached: ${outcome.result.violation?.message}`;
+        return { ...base, ok: false, badInput: false, reason: why, result: outcome.result };
+      }
+      let reason: string | undefined;
+      if (a.observation !== e.observation)
+        reason = `expected Observation ${e.observation}, found ${a.observation} (States ${a.states}: ${a.finalStates.join(' | ')})`;
+      else if (e.states !== undefined && a.states !== e.states) reason = `expected States ${e.states}, found ${a.states}`;
+      return { ...base, ok: reason === undefined, badInput: false, reason, result: outcome.result, observation: a.observation };
+    }
+  }
 }
 
 /** Whether a result meets an expectation; the reason when it does not. */
 export function judge(expect: SpecCheck['expect'], r: ExploreResult): string | undefined {
   if (r.verdict === 'incomplete') return `the search did not complete (${r.stopReason})`;
+  if (expect.verdict === undefined) return 'an expected observation goes with a .litmus test';
   if (expect.verdict === 'pass') {
     if (r.verdict !== 'pass') {
       const v = r.violation!;
@@ -74,17 +114,20 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
   const line = (o: CheckOutcome, ms: number) => {
     const mark = o.ok ? color.green('ok  ') : color.red('FAIL');
     const r = o.result;
-    const verdict = r
-      ? r.verdict === 'violation'
-        ? `violation ${r.violation!.kind === 'invariant' || r.violation!.kind === 'liveness' ? r.violation!.property : r.violation!.kind} at depth ${r.violation!.depth}`
-        : r.verdict
-      : 'error';
+    const verdict = o.observation
+      ? `Observation ${o.observation}`
+      : r
+        ? r.verdict === 'violation'
+          ? `violation ${r.violation!.kind === 'invariant' || r.violation!.kind === 'liveness' ? r.violation!.property : r.violation!.kind} at depth ${r.violation!.depth}`
+          : r.verdict
+        : 'error';
     const states = r ? `${r.states.toLocaleString('en-US')} states` : '';
     out.write(`${mark} ${o.spec} › ${o.check}  ${verdict}${states ? `, ${states}` : ''}, ${(ms / 1000).toFixed(2)} s\n`);
     if (!o.ok && o.reason) out.write(`     ${o.reason.split('\n').join('\n     ')}\n`);
     if (o.page) out.write(`     counterexample page: ${o.page}\n`);
   };
 
+  const skipped: { spec: string; check: string; reason: string }[] = [];
   for (const file of files) {
     const shown = relative(process.cwd(), file) || file;
     const loaded = loadSpec(file);
@@ -96,6 +139,18 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
     }
     for (const check of loaded.spec.checks) {
       const t0 = Date.now();
+      if (check.skip) {
+        skipped.push({ spec: shown, check: check.name, reason: check.skip });
+        out.write(`${color.cyan('skip')} ${shown} › ${check.name}  ${check.skip}\n`);
+        continue;
+      }
+      if (isLitmusPath(loaded.spec.model)) {
+        const o = await litmusSpecCheck(shown, loaded.spec.model, check);
+        const ms = Date.now() - t0;
+        outcomes.push({ ...o, seconds: ms / 1000 });
+        line(o, ms);
+        continue;
+      }
       const request: CheckRequest = {
         model: loaded.spec.model,
         constants: check.const,
@@ -147,8 +202,8 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
   const passed = outcomes.filter((o) => o.ok).length;
   const failed = outcomes.length - passed;
   if (flags.junit) writeFileSync(flags.junit, junitXml(outcomes.map(junitCase)));
-  if (flags.json) process.stdout.write(JSON.stringify(jsonReport(outcomes, passed, failed)) + '\n');
-  out.write(`${passed} passed, ${failed} failed\n`);
+  if (flags.json) process.stdout.write(JSON.stringify({ ...jsonReport(outcomes, passed, failed), ...(skipped.length ? { skipped } : {}) }) + '\n');
+  out.write(`${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}\n`);
   if (outcomes.some((o) => o.badInput)) return EXIT.input;
   return failed ? EXIT.violation : EXIT.pass;
 }

@@ -12,6 +12,8 @@ export interface CheckRun {
   readonly memory: MemorySpec;
   readonly workers: number;
   readonly result: ExploreResult;
+  /** For a C litmus test: herd7's answer (src/litmus), carried into --json as `litmus`. */
+  readonly litmus?: Record<string, unknown>;
 }
 
 /** n·(g−n)/2^64, as TLC estimates it: n distinct states, g states generated. */
@@ -64,6 +66,7 @@ export function summaryObject(run: CheckRun): Record<string, unknown> {
     exact: r.exact,
     liveness: r.liveness ?? null,
     symmetry: run.system.symmetry ? { types: run.system.symmetry.types.map((t) => ({ name: t.name, values: t.n })) } : null,
+    ...(run.litmus ? { litmus: run.litmus } : {}),
   };
 }
 
