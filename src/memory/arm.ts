@@ -34,7 +34,13 @@ interface ArmInstance {
 type Mode = 'step' | 'atomic' | 'local';
 
 /** The barriers that are smp_mb() under arm. */
-const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>(['smp_mb', 'dsb', 'smp_mb__before_atomic', 'smp_mb__after_atomic', 'smp_mb__after_spinlock']);
+const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
+  'smp_mb',
+  'dsb',
+  'smp_mb__before_atomic',
+  'smp_mb__after_atomic',
+  'smp_mb__after_spinlock',
+]);
 
 const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg';
 
@@ -194,9 +200,12 @@ export function armv8(size: number): MemoryModel {
           const order = st.order ?? 'full';
           if (st.op === 'smp_load_acquire') guard = `$m.noRelease(s, so, ${ii})${resultShared ? ` && ${room}` : ''}`;
           else if (st.op === 'smp_store_release' || st.op === 'set_bit' || st.op === 'clear_bit') guard = shared ? room : '';
-          else if (!shared) guard = order === 'full' ? `${count} === 0` : ''; // A5, O5
-          else if (isCas(st.op)) guard = order === 'acquire' ? `$m.noRelease(s, so, ${ii})` : ''; // O2: the rest per path
-          else if (order === 'full') guard = `${count} === 0`; // O1
+          else if (!shared)
+            guard = order === 'full' ? `${count} === 0` : ''; // A5, O5
+          else if (isCas(st.op))
+            guard = order === 'acquire' ? `$m.noRelease(s, so, ${ii})` : ''; // O2: the rest per path
+          else if (order === 'full')
+            guard = `${count} === 0`; // O1
           else guard = `$m.o3Ready(s, so, ${ii}, ${ORDER_CODE[order]})`; // O3
         }
         if ((st.kind === 'assign' || st.kind === 'any') && sharedRoot(st.target, model)) guard = room;
@@ -410,6 +419,8 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
   const local = rootOf(s.location).kind === 'local';
   const order = s.order ?? 'full';
   const cas = isCas(s.op);
+  // Acquire loads and release stores of a local or ghost location are no RMWs: they act at once.
+  const ordered = s.op !== 'smp_load_acquire' && s.op !== 'smp_store_release';
   const count = `${A}[${B} + ${p.countSlot}]`;
   const result = (value: string, view: string): void => {
     if (!s.result) return;
@@ -468,6 +479,9 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
     w.line(`const old = ${A}[${B} + a]; const nv = ${nv};`);
     w.line(`const $V = $m.rmw(${A}, ${B}, ${ii}, a, 1, nv, $va, $vd);`);
     result(opResult(s, 'old', 'nv'), '$V');
+  } else if (mode === 'step' && !ordered) {
+    // Inside a step, acquire/release of a local or ghost location: see the last branch.
+    atOnce();
   } else if (mode === 'step' && order === 'full') {
     // A5: a fully ordered RMW of a local or ghost location in a step: memory is untouched
     // (no timestamp, vwOld and coh unchanged).
@@ -480,12 +494,19 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
     head();
     const read = local ? `$m.lr(${A}, ${B}, a, ${delta})` : `${A}[${B} + a]`;
     w.line(`$m.w = 0; const old = ${read}; const $ov = Math.max($m.w, $va, $vd);`);
-    w.line(`${s.wait ? `if (!(${cmp})) break ${D}; ` : ''}let nv = old; if (${cmp}) { nv = ${nv}; ${A}[${B} + a] = nv;${local ? ` ${A}[${B} + a + ${delta}] = $ov;` : ''} }`);
+    w.line(
+      `${s.wait ? `if (!(${cmp})) break ${D}; ` : ''}let nv = old; if (${cmp}) { nv = ${nv}; ${A}[${B} + a] = nv;${local ? ` ${A}[${B} + a + ${delta}] = $ov;` : ''} }`,
+    );
     result(opResult(s, 'old', 'nv'), '$ov');
-  } else {
-    // Inside an atomic block, and acquire/release of a local or ghost location: at once. The
-    // value read and the value stored carry the views of the indices, the old value and the
-    // arguments (an ordered block overrides them at its end).
+  } else atOnce();
+  w.close();
+
+  /**
+   * Inside an atomic block, and acquire/release of a local or ghost location: at once. The
+   * value read and the value stored carry the views of the indices, the old value and the
+   * arguments (an ordered block overrides them at its end).
+   */
+  function atOnce(): void {
     const read = shared ? `$m.read(${A}, ${B}, a)` : local ? `$m.lr(${A}, ${B}, a, ${delta})` : `${A}[${B} + a]`;
     let store = '';
     if (nv !== null) {
@@ -499,7 +520,6 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
     if (store) w.line(store);
     result(opResult(s, 'old', `${A}[${B} + a]`), '$ov');
   }
-  w.close();
 }
 
 /** `const x0 = ..., x1 = ...;`: an operation's arguments, each evaluated once, in order. */

@@ -276,7 +276,13 @@ const ARM_RMW: ReadonlySet<I.OpName> = new Set<I.OpName>([
 const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg';
 
 /** The barriers that are smp_mb() under arm (they wait for an empty buffer). */
-const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>(['smp_mb', 'dsb', 'smp_mb__before_atomic', 'smp_mb__after_atomic', 'smp_mb__after_spinlock']);
+const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
+  'smp_mb',
+  'dsb',
+  'smp_mb__before_atomic',
+  'smp_mb__after_atomic',
+  'smp_mb__after_spinlock',
+]);
 
 /** What an RMW returns, from the old value and the value it stores. */
 function rmwResult(op: I.OpName, old: number, nv: number, args: number[]): number {
