@@ -1184,6 +1184,10 @@ class Naive {
   //     each of them y's messages oldest first; `a[x] = any(T)`: the value, then x).
   //  A14 Every fence is a step under arm (smp_wmb, smp_rmb and isb too, even with an empty
   //     buffer), so a label before a fence names the fence's position, as smp_mb under tso.
+  //  O1..O5 Version 2's RMW orderings (docs/memory-models.md, "Ordering of the kernel's
+  //     primitives") are implemented in armOp, fullRmw, commits and armAtomic as the doc
+  //     states them; pending stores carry `ex` when exclusive. A failed try_cmpxchg's result
+  //     is false with the load's view.
   //  A15 An ordered block is ordered even when the path taken reads and stores no shared
   //     location (V is then the largest timestamp in memory); a store of the value already
   //     there still makes a new message (at commit too).
