@@ -33,19 +33,64 @@ interface Place {
 
 const INT: I.Type = { kind: 'int', lo: -Infinity, hi: Infinity };
 const BOOL: I.Type = { kind: 'bool' };
-const FENCES = new Set<string>(['smp_mb', 'smp_wmb', 'smp_rmb', 'dsb', 'isb']);
-const OPS: Record<string, { args: number; kind: 'any' | 'int' | 'bool' }> = {
-  xchg: { args: 2, kind: 'any' },
-  cmpxchg: { args: 3, kind: 'any' },
-  fetch_add: { args: 2, kind: 'int' },
-  fetch_sub: { args: 2, kind: 'int' },
-  set_bit: { args: 1, kind: 'bool' },
-  clear_bit: { args: 1, kind: 'bool' },
-  test_and_set_bit: { args: 1, kind: 'bool' },
-  test_and_clear_bit: { args: 1, kind: 'bool' },
-  smp_load_acquire: { args: 1, kind: 'any' },
-  smp_store_release: { args: 2, kind: 'any' },
+const FENCES = new Set<string>(['smp_mb', 'smp_wmb', 'smp_rmb', 'dsb', 'isb', 'smp_mb__before_atomic', 'smp_mb__after_atomic', 'smp_mb__after_spinlock']);
+
+/**
+ * A built-in operation: its arguments (the location first), what its location may hold, the
+ * IR operation and ordering it lowers to, and what it returns. `one` adds the argument 1
+ * (atomic_inc is atomic_add of 1); `fixed` is the value a store-like form stores.
+ */
+interface OpSig {
+  readonly args: number;
+  readonly kind: 'any' | 'int' | 'bool';
+  readonly op: I.OpName;
+  readonly order?: I.Order;
+  readonly one?: boolean;
+  readonly fixed?: number;
+  /** 'location': a value of the location's type; 'bool'; 'none': no value (a statement only). */
+  readonly returns: 'location' | 'bool' | 'none';
+}
+
+/** The kernel's value-returning read-modify-writes: each also with `_relaxed`, `_acquire`, `_release`. */
+const RMW_FAMILIES: readonly (readonly [readonly string[], Omit<OpSig, 'order'>])[] = [
+  [['xchg', 'atomic_xchg'], { args: 2, kind: 'any', op: 'xchg', returns: 'location' }],
+  [['cmpxchg', 'atomic_cmpxchg'], { args: 3, kind: 'any', op: 'cmpxchg', returns: 'location' }],
+  [['try_cmpxchg', 'atomic_try_cmpxchg'], { args: 3, kind: 'any', op: 'try_cmpxchg', returns: 'bool' }],
+  [['fetch_add', 'atomic_fetch_add'], { args: 2, kind: 'int', op: 'fetch_add', returns: 'location' }],
+  [['fetch_sub', 'atomic_fetch_sub'], { args: 2, kind: 'int', op: 'fetch_sub', returns: 'location' }],
+  [['atomic_fetch_inc'], { args: 1, kind: 'int', op: 'fetch_add', one: true, returns: 'location' }],
+  [['atomic_fetch_dec'], { args: 1, kind: 'int', op: 'fetch_sub', one: true, returns: 'location' }],
+  [['atomic_add_return'], { args: 2, kind: 'int', op: 'add_return', returns: 'location' }],
+  [['atomic_sub_return'], { args: 2, kind: 'int', op: 'sub_return', returns: 'location' }],
+  [['atomic_inc_return'], { args: 1, kind: 'int', op: 'add_return', one: true, returns: 'location' }],
+  [['atomic_dec_return'], { args: 1, kind: 'int', op: 'sub_return', one: true, returns: 'location' }],
+  [['test_and_set_bit'], { args: 1, kind: 'bool', op: 'test_and_set_bit', returns: 'location' }],
+  [['test_and_clear_bit'], { args: 1, kind: 'bool', op: 'test_and_clear_bit', returns: 'location' }],
+];
+const SUFFIXES: readonly (readonly [string, I.Order])[] = [
+  ['', 'full'],
+  ['_relaxed', 'relaxed'],
+  ['_acquire', 'acquire'],
+  ['_release', 'release'],
+];
+
+const OPS: Record<string, OpSig> = {
+  // Version 1's set_bit and clear_bit kept their (undocumented) result: the old value.
+  set_bit: { args: 1, kind: 'bool', op: 'set_bit', returns: 'location' },
+  clear_bit: { args: 1, kind: 'bool', op: 'clear_bit', returns: 'location' },
+  smp_load_acquire: { args: 1, kind: 'any', op: 'smp_load_acquire', returns: 'location' },
+  smp_store_release: { args: 2, kind: 'any', op: 'smp_store_release', returns: 'none' },
+  // The non-returning atomics: unordered.
+  atomic_inc: { args: 1, kind: 'int', op: 'fetch_add', order: 'relaxed', one: true, returns: 'none' },
+  atomic_dec: { args: 1, kind: 'int', op: 'fetch_sub', order: 'relaxed', one: true, returns: 'none' },
+  atomic_add: { args: 2, kind: 'int', op: 'fetch_add', order: 'relaxed', returns: 'none' },
+  atomic_sub: { args: 2, kind: 'int', op: 'fetch_sub', order: 'relaxed', returns: 'none' },
+  // The bit lock: an acquire test_and_set_bit, and a release store of false.
+  test_and_set_bit_lock: { args: 1, kind: 'bool', op: 'test_and_set_bit', order: 'acquire', returns: 'location' },
+  clear_bit_unlock: { args: 1, kind: 'bool', op: 'smp_store_release', fixed: 0, returns: 'none' },
 };
+for (const [names, sig] of RMW_FAMILIES)
+  for (const name of names) for (const [suffix, order] of SUFFIXES) OPS[name + suffix] = order === 'full' ? { ...sig } : { ...sig, order };
 
 function fail(message: string, span: Span, code = 'type'): never {
   throw new DiagnosticError(diag(code, message, span));
@@ -203,6 +248,13 @@ export class BodyChecker {
             `'await' cannot be inside '${place.symFor}': whether the block completes would depend on the order of the iterations (wait before the loop, with forall)`,
             s.span,
           );
+        if (s.cond.kind === 'call' && Object.hasOwn(OPS, s.cond.callee.name)) {
+          // `await try_cmpxchg*(x, old, new);`: enabled only when the cmpxchg succeeds.
+          if (OPS[s.cond.callee.name].op !== 'try_cmpxchg')
+            fail(`only try_cmpxchg() and its variants can be awaited, not ${s.cond.callee.name}()`, s.cond.span);
+          out.push({ ...this.op(s.cond, scope), wait: true, span: s.span });
+          return;
+        }
         out.push({ kind: 'await', cond: this.boolExpr(s.cond, scope), span: s.span });
         return;
       case 'assert':
@@ -305,9 +357,10 @@ export class BodyChecker {
       return { kind: 'any', target, over, span: s.span };
     }
     if (v.kind === 'call' && Object.hasOwn(OPS, v.callee.name)) {
-      if (v.callee.name === 'smp_store_release') fail('smp_store_release() returns no value: use it as a statement', v.span);
+      const sig = OPS[v.callee.name];
+      if (sig.returns === 'none') fail(`${v.callee.name}() returns no value: use it as a statement`, v.span);
       const op = this.op(v, scope);
-      this.assignable(target.type, op.location.type, s.value.span);
+      this.assignable(target.type, sig.returns === 'bool' ? BOOL : op.location.type, s.value.span);
       return { ...op, result: target, span: s.span };
     }
     const value = this.expr(v, scope);
@@ -331,7 +384,10 @@ export class BodyChecker {
       this.assignable(location.type, e.type, a.span, e);
       return e;
     });
-    return { kind: 'op', op: name as I.OpName, location, args, result: null, span: call.span };
+    if (sig.one) args.push({ kind: 'lit', value: 1, type: { kind: 'int', lo: 1, hi: 1 }, span: call.span });
+    if (sig.fixed !== undefined) args.push({ kind: 'lit', value: sig.fixed, type: location.type, span: call.span });
+    const op: Extract<I.Stmt, { kind: 'op' }> = { kind: 'op', op: sig.op, location, args, result: null, span: call.span };
+    return sig.order && sig.order !== 'full' ? { ...op, order: sig.order } : op;
   }
 
   private callStmt(call: Extract<A.Expr, { kind: 'call' }>, span: Span, scope: Scope, place: Place): I.Stmt {

@@ -45,15 +45,38 @@ export type OpName =
   | 'clear_bit'
   | 'test_and_set_bit'
   | 'test_and_clear_bit'
+  | 'try_cmpxchg' // cmpxchg whose result is whether it stored (a bool)
+  | 'add_return' // atomic_add_return: adds, returns the new value
+  | 'sub_return' // atomic_sub_return: subtracts, returns the new value
   | 'smp_load_acquire' // result = location, an acquire load (a plain load except under arm)
   | 'smp_store_release'; // location = args[0], a release store (a plain store except under arm)
-export type FenceName = 'smp_mb' | 'smp_wmb' | 'smp_rmb' | 'dsb' | 'isb';
+export type FenceName =
+  | 'smp_mb'
+  | 'smp_wmb'
+  | 'smp_rmb'
+  | 'dsb'
+  | 'isb'
+  // Full barriers around the unordered atomics and after spin_lock: smp_mb() under arm (as
+  // arm64 defines them), nothing under sc and tso (x86 atomics are locked instructions).
+  | 'smp_mb__before_atomic'
+  | 'smp_mb__after_atomic'
+  | 'smp_mb__after_spinlock';
+
+/**
+ * The ordering of a read-modify-write (docs/memory-models.md, "Ordering of the kernel's
+ * primitives"): `full` for the plain value-returning forms, `relaxed` for the `_relaxed`
+ * suffix and the non-returning atomics, `acquire` / `release` for those suffixes. Only arm
+ * tells them apart: under sc and tso every RMW is one locked, fully ordered step.
+ */
+export type Order = 'full' | 'relaxed' | 'acquire' | 'release';
 
 export type Stmt =
   | { kind: 'assign'; target: Expr; value: Expr; span: Span }
   | { kind: 'any'; target: Expr; over: ScalarType; span: Span }
-  // result = op(location, args...); result is null when the value is discarded
-  | { kind: 'op'; op: OpName; location: Expr; args: Expr[]; result: Expr | null; span: Span }
+  // result = op(location, args...); result is null when the value is discarded. `order` is
+  // the RMW's ordering (absent: full); `wait` marks `await try_cmpxchg*(...)`: the step is
+  // enabled only when the cmpxchg succeeds.
+  | { kind: 'op'; op: OpName; location: Expr; args: Expr[]; result: Expr | null; order?: Order; wait?: boolean; span: Span }
   | { kind: 'await'; cond: Expr; span: Span }
   | { kind: 'assert'; cond: Expr; message: string; span: Span }
   | { kind: 'skip'; span: Span }

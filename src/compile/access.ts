@@ -23,8 +23,11 @@ export interface Access {
   store(w: CodeWriter, target: I.Expr, value: string, ctx: ExprContext, how?: StoreHow): void;
   /** Writes a copy of a whole array or struct (`target = value`, both locations). */
   copy(w: CodeWriter, target: I.Expr, value: I.Expr, ctx: ExprContext): void;
-  /** Writes an operation (read-modify-write, acquire load, release store). */
-  op(w: CodeWriter, s: OpStmt, ctx: ExprContext): void;
+  /**
+   * Writes an operation (read-modify-write, acquire load, release store). `discard` is the
+   * JS label to leave when the path is not enabled (`await try_cmpxchg` that fails).
+   */
+  op(w: CodeWriter, s: OpStmt, ctx: ExprContext, discard: string): void;
   /** Writes what a barrier does (nothing, when it orders nothing here). */
   fence(w: CodeWriter, f: I.FenceName, ctx: ExprContext): void;
   /** Reads change the state, so `forall` and `exists` read every element rather than stop early. */
@@ -68,7 +71,7 @@ export const direct: Access = {
     w.line(`{ const t = ${emitAddress(target, ctx)}, f = ${emitAddress(value, ctx)}, tmp = ${A}.slice(${B} + f, ${B} + f + ${n}); ${A}.set(tmp, ${B} + t); }`);
   },
 
-  op(w, s, ctx) {
+  op(w, s, ctx, discard) {
     const loc = `${ctx.arr}[${ctx.base} + a]`;
     const args = s.args.map((a) => emitExpr(a, ctx));
     const t = s.location.type;
@@ -82,12 +85,17 @@ export const direct: Access = {
         body = `const x0 = ${args[0]}; ${store('x0')}`;
         break;
       case 'cmpxchg':
-        body = `const x0 = ${args[0]}, x1 = ${args[1]}; if (old === +x0) { ${store('x1')} }`;
+      case 'try_cmpxchg':
+        // `await try_cmpxchg(...)` is not enabled when the comparison fails.
+        if (s.wait) body = `const x0 = ${args[0]}, x1 = ${args[1]}; if (old !== +x0) break ${discard}; ${store('x1')}`;
+        else body = `const x0 = ${args[0]}, x1 = ${args[1]}; if (old === +x0) { ${store('x1')} }`;
         break;
       case 'fetch_add':
+      case 'add_return':
         body = store(`old + ${args[0]}`);
         break;
       case 'fetch_sub':
+      case 'sub_return':
         body = store(`old - ${args[0]}`);
         break;
       case 'set_bit':
@@ -110,9 +118,20 @@ export const direct: Access = {
     w.line(`const a = ${emitAddress(s.location, ctx)};`);
     w.line(`const old = ${loc};`);
     if (body) w.line(body);
-    if (s.result) ctx.access.store(w, s.result, 'old', ctx);
+    if (s.result) ctx.access.store(w, s.result, opResult(s, 'old', loc), ctx);
     w.close();
   },
 
   fence() {},
 };
+
+/**
+ * JS for what an operation returns, given JS for the old value and for the location after
+ * it (its new value): the old value, except `try_cmpxchg` (whether it stored: x0 holds the
+ * expected value) and `atomic_*_return` (the new value).
+ */
+export function opResult(s: OpStmt, old: string, after: string): string {
+  if (s.op === 'try_cmpxchg') return `(${old} === +x0 ? 1 : 0)`;
+  if (s.op === 'add_return' || s.op === 'sub_return') return after;
+  return old;
+}

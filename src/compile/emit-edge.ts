@@ -73,8 +73,16 @@ export function emitDefaultStep(w: CodeWriter, e: Edge, ii: number, host: EmitHo
         }
         default:
           host.alloc(w);
-          emitStmt(w, s, onOut, atomicFrame('X'));
-          w.line(commitLine(pcSlot, e.next, id));
+          if (s.kind === 'op' && s.wait) {
+            // `await try_cmpxchg(...)`: no successor when the comparison fails.
+            w.open('X: {');
+            emitStmt(w, s, onOut, atomicFrame('X'));
+            w.line(commitLine(pcSlot, e.next, id));
+            w.close();
+          } else {
+            emitStmt(w, s, onOut, atomicFrame('X'));
+            w.line(commitLine(pcSlot, e.next, id));
+          }
       }
       break;
     }

@@ -53,7 +53,7 @@ export function emitStmt(w: CodeWriter, s: I.Stmt, ctx: ExprContext, frame: Fram
       return;
     }
     case 'op':
-      ctx.access.op(w, s, ctx);
+      ctx.access.op(w, s, ctx, frame.discard);
       return;
     case 'await':
       w.line(`if (!(${emitExpr(s.cond, ctx)})) break ${frame.discard};`);

@@ -20,6 +20,11 @@ export const VIEW_NAMES = ['vrOld', 'vwOld', 'vrNew', 'vCAP', 'vRel'] as const;
 /** Flags of a pending store. */
 export const BARRIER_AFTER = 1;
 export const RELEASE = 2;
+/** The write of a relaxed, acquire or release RMW (docs/memory-models.md, O3). */
+export const EXCLUSIVE = 4;
+
+/** Orderings of an RMW as the generated code passes them. */
+export const ORDER_CODE = { full: 0, relaxed: 1, acquire: 2, release: 3 } as const;
 
 /** Where things are in a state: plain data, so that a worker thread can rebuild the runtime. */
 export interface ArmRuntimeData {
@@ -43,6 +48,10 @@ const mx = Math.max;
 export class ArmRuntime {
   /** The view of the value being computed. */
   w = 0;
+  /** After ld(): whether it read the current message of memory (not a forwarded store). */
+  cur = 0;
+  /** After rmwx(): the view of the value it read. */
+  rv = 0;
   private readonly saved: number[] = [];
   /** Inside an atomic block that touches shared memory: what it read, stored and wrote locally. */
   private readonly marks = { st: [] as number[], rd: [] as number[], lc: [] as number[] };
@@ -125,6 +134,7 @@ export class ArmRuntime {
     const li = this.locIndex[slot];
     let val = 0;
     let vpost = -1;
+    this.cur = 0;
     for (let k = a[b + C] - 1; k >= 0; k--) {
       const e = b + E + 4 * k;
       if (a[e] === slot) {
@@ -140,6 +150,7 @@ export class ArmRuntime {
       let lo = n;
       while (lo > 0 && this.tsOf(a, m, n, lo) > F) lo--;
       const j = lo === n ? n : lo + this.choices.choose(n - lo + 1);
+      this.cur = j === n ? 1 : 0;
       val = j === n ? a[b + slot] : a[m + 2 + 2 * j];
       vpost = mx(vpre, this.tsOf(a, m, n, j));
     }
@@ -182,7 +193,81 @@ export class ArmRuntime {
     const slot = a[b + E + 4 * k];
     if (a[b + E + 4 * k + 3] & RELEASE && k > 0) return false;
     for (let j = 0; j < k; j++) if (a[b + E + 4 * j] === slot || a[b + E + 4 * j + 3] & BARRIER_AFTER) return false;
+    return !this.exElse(a, b, i, slot);
+  }
+
+  /** Whether an instance other than i holds a pending exclusive store to `slot`. */
+  exElse(a: Int32Array, b: number, i: number, slot: number): boolean {
+    for (let j = 0; j < this.inst.length; j++) {
+      if (j === i) continue;
+      const C = this.inst[j][0],
+        E = this.inst[j][1];
+      for (let k = a[b + C] - 1; k >= 0; k--) if (a[b + E + 4 * k] === slot && a[b + E + 4 * k + 3] & EXCLUSIVE) return true;
+    }
+    return false;
+  }
+
+  /** Whether instance i has a pending store to `slot`. */
+  own(a: Int32Array, b: number, i: number, slot: number): boolean {
+    const C = this.inst[i][0],
+      E = this.inst[i][1];
+    for (let k = a[b + C] - 1; k >= 0; k--) if (a[b + E + 4 * k] === slot) return true;
+    return false;
+  }
+
+  /** O3's conditions before anything is evaluated: room, no barrier pending, release: empty, acquire: no release pending. */
+  o3Ready(a: Int32Array, b: number, i: number, order: number): boolean {
+    const C = this.inst[i][0],
+      E = this.inst[i][1];
+    const c = a[b + C];
+    if (c >= this.K) return false;
+    if (order === ORDER_CODE.release && c > 0) return false;
+    for (let k = 0; k < c; k++) {
+      const f = a[b + E + 4 * k + 3];
+      if (f & BARRIER_AFTER) return false;
+      if (order === ORDER_CODE.acquire && f & RELEASE) return false;
+    }
     return true;
+  }
+
+  /** The stores of an ordered atomic block so far: whether one is to a location another instance holds exclusively. */
+  exStored(a: Int32Array, b: number, i: number): boolean {
+    for (const slot of this.marks.st) if (this.exElse(a, b, i, slot)) return true;
+    return false;
+  }
+
+  /**
+   * O3's read: the current message of `slot`, as a load (an acquire one when `acq`) with
+   * address view va. Returns the value; `rv` is its view.
+   */
+  rmwx(a: Int32Array, b: number, i: number, slot: number, va: number, acq: number): number {
+    const I = this.inst[i];
+    const H = I[2],
+      V = I[3];
+    const li = this.locIndex[slot];
+    let vpre = mx(va, a[b + V + VR_NEW]);
+    if (acq) vpre = mx(vpre, a[b + V + V_REL]);
+    const vpost = mx(vpre, a[b + this.MEM + li * this.MS]);
+    a[b + H + li] = mx(a[b + H + li], vpost);
+    a[b + V + VR_OLD] = mx(a[b + V + VR_OLD], vpost);
+    a[b + V + V_CAP] = mx(a[b + V + V_CAP], va);
+    if (acq) a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], vpost);
+    this.rv = vpost;
+    return a[b + slot];
+  }
+
+  /** O3's write: an exclusive pending store (released for `_release`) at the end of the buffer. */
+  sbx(a: Int32Array, b: number, i: number, slot: number, val: number, view: number, rel: number): void {
+    const I = this.inst[i];
+    const C = I[0],
+      E = I[1];
+    const c = a[b + C];
+    const e = b + E + 4 * c;
+    a[e] = slot;
+    a[e + 1] = val;
+    a[e + 2] = view;
+    a[e + 3] = EXCLUSIVE | (rel ? RELEASE : 0);
+    a[b + C] = c + 1;
   }
 
   /** The current message of location li becomes its newest older message. */

@@ -7,7 +7,7 @@
 // the normal form. The runtime the generated code calls is arm-runtime.ts.
 import * as I from '../check/ir.ts';
 import type { Access, OpStmt, StoreHow } from '../compile/access.ts';
-import { checkedValue, rangeMessage } from '../compile/access.ts';
+import { checkedValue, opResult, rangeMessage } from '../compile/access.ts';
 import type { Edge } from '../compile/automaton.ts';
 import type { CodeWriter } from '../compile/code-writer.ts';
 import { eachChoice } from '../compile/emit-edge.ts';
@@ -15,7 +15,7 @@ import { bounds, emitAddress, emitExpr, rootOf, sharedRoot, type ExprContext } f
 import { atomicFrame, emitStmt } from '../compile/emit-step.ts';
 import { slotCount } from '../compile/layout.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
-import { RELEASE, BARRIER_AFTER, VIEW_NAMES, type ArmRuntimeData } from './arm-runtime.ts';
+import { RELEASE, BARRIER_AFTER, EXCLUSIVE, ORDER_CODE, VIEW_NAMES, type ArmRuntimeData } from './arm-runtime.ts';
 import { bufferPlan, type BufferPlan } from './buffers.ts';
 import type { BufferView, EmitHost, MemoryModel, SlotRenaming } from './model.ts';
 
@@ -33,6 +33,26 @@ interface ArmInstance {
 /** How a step's code treats memory: a step, a block that mentions shared memory, or one that does not. */
 type Mode = 'step' | 'atomic' | 'local';
 
+/** The barriers that are smp_mb() under arm. */
+const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
+  'smp_mb',
+  'dsb',
+  'smp_mb__before_atomic',
+  'smp_mb__after_atomic',
+  'smp_mb__after_spinlock',
+]);
+
+const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg';
+
+/** Whether statements hold an RMW that may leave an exclusive store (docs/memory-models.md, O3). */
+function makesExclusive(x: unknown): boolean {
+  if (!x || typeof x !== 'object') return false;
+  if (Array.isArray(x)) return x.some(makesExclusive);
+  const node = x as { kind?: unknown; order?: unknown };
+  if (node.kind === 'op' && node.order !== undefined && node.order !== 'full') return true;
+  return Object.entries(x).some(([k, v]) => k !== 'span' && k !== 'type' && makesExclusive(v));
+}
+
 export function armv8(size: number): MemoryModel {
   let model: I.CheckedModel;
   let plan: BufferPlan;
@@ -42,6 +62,8 @@ export function armv8(size: number): MemoryModel {
   const instances: ArmInstance[] = [];
   const renamings = new Map<number, SlotRenaming>();
   let slotNames: readonly { name: string; type: I.ScalarType | null }[] = [];
+  /** The model has RMWs that leave exclusive stores: only then are they checked for. */
+  let exclusive = false;
 
   /** Whether statements or expressions mention a shared (ghost: false) or ghost location. */
   function mentions(x: unknown, ghost = false): boolean {
@@ -104,13 +126,13 @@ export function armv8(size: number): MemoryModel {
         w.close();
       },
 
-      op(w, s, ctx) {
-        emitOp(w, s, ctx, ii, mode, arm.delta);
+      op(w, s, ctx, discard) {
+        emitOp(w, s, ctx, { ii, mode, delta: arm.delta, discard, countSlot: arm.countSlot, size, exclusive });
       },
 
       fence(w, f, ctx) {
         if (mode !== 'step') return;
-        const call = { smp_wmb: 'wmb', smp_rmb: 'rmb', smp_mb: 'mb', dsb: 'mb', isb: 'isb' }[f];
+        const call = FULL_FENCES.has(f) ? 'mb' : { smp_wmb: 'wmb', smp_rmb: 'rmb', isb: 'isb' }[f as 'smp_wmb' | 'smp_rmb' | 'isb'];
         w.line(`$m.${call}(${ctx.arr}, ${ctx.base}, ${ii});`);
       },
     };
@@ -160,6 +182,8 @@ export function armv8(size: number): MemoryModel {
         run = () => {
           w.line('$atomicStart(); $m.resetMarks();');
           emitStmt(w, e.stmt, ctx, atomicFrame('X'));
+          // O1: no store to a location another instance holds an exclusive store to.
+          if (mode === 'atomic' && exclusive) w.line(`if ($m.exStored(ob, o, ${ii})) break X;`);
           if (mode === 'atomic') w.line(`$m.atomicEnd(ob, o, s, so, ${ii});`);
           w.line(finish(e.next, first));
         };
@@ -169,13 +193,20 @@ export function armv8(size: number): MemoryModel {
         first = host.action(ii, e.stmt.span);
         const st = e.stmt;
         const room = `${count} < ${size}`;
-        if (st.kind === 'fence' && (st.fence === 'smp_mb' || st.fence === 'dsb')) guard = `${count} === 0`;
+        if (st.kind === 'fence' && FULL_FENCES.has(st.fence)) guard = `${count} === 0`;
         if (st.kind === 'op') {
           const shared = sharedRoot(st.location, model);
           const resultShared = st.result !== null && sharedRoot(st.result, model);
+          const order = st.order ?? 'full';
           if (st.op === 'smp_load_acquire') guard = `$m.noRelease(s, so, ${ii})${resultShared ? ` && ${room}` : ''}`;
           else if (st.op === 'smp_store_release' || st.op === 'set_bit' || st.op === 'clear_bit') guard = shared ? room : '';
-          else guard = `${count} === 0`; // every RMW, whatever its location
+          else if (!shared)
+            guard = order === 'full' ? `${count} === 0` : ''; // A5, O5
+          else if (isCas(st.op))
+            guard = order === 'acquire' ? `$m.noRelease(s, so, ${ii})` : ''; // O2: the rest per path
+          else if (order === 'full')
+            guard = `${count} === 0`; // O1
+          else guard = `$m.o3Ready(s, so, ${ii}, ${ORDER_CODE[order]})`; // O3
         }
         if ((st.kind === 'assign' || st.kind === 'any') && sharedRoot(st.target, model)) guard = room;
         run = () => {
@@ -215,6 +246,7 @@ export function armv8(size: number): MemoryModel {
 
     addGlobalSlots(b, globalSlots) {
       model = b.model;
+      exclusive = makesExclusive(b.model.processes);
       plan = bufferPlan(b.model, globalSlots, size);
       maxView = plan.locations.length * (size + 1);
       memory = b.width;
@@ -247,7 +279,7 @@ export function armv8(size: number): MemoryModel {
         renamings.set(loc, { value: { kind: 'slot' } });
         renamings.set(b.bookkeeping(`${name}.sb[${k}].val`, index, plan.val.lo, plan.val.hi), { value: { kind: 'buffered', locationIn: loc } });
         b.bookkeeping(`${name}.sb[${k}].view`, index, 0, maxView);
-        b.bookkeeping(`${name}.sb[${k}].flags`, index, 0, BARRIER_AFTER | RELEASE);
+        b.bookkeeping(`${name}.sb[${k}].flags`, index, 0, BARRIER_AFTER | RELEASE | (exclusive ? EXCLUSIVE : 0));
       }
       const views = (what: string, n: number): number => {
         const first = b.width;
@@ -342,9 +374,9 @@ export function armv8(size: number): MemoryModel {
             const target = slotNames[state[e]];
             const val = state[e + 1];
             const flags = state[e + 3];
-            // "(rel)" marks a release store, "|" a barrier (smp_wmb) after the store.
+            // "(rel)" marks a release store, "(ex)" an RMW's exclusive store, "|" a barrier (smp_wmb) after the store.
             items.push(
-              `${target.name}=${target.type ? I.showValue(target.type, val) : val}${flags & RELEASE ? ' (rel)' : ''}${flags & BARRIER_AFTER ? ' |' : ''}`,
+              `${target.name}=${target.type ? I.showValue(target.type, val) : val}${flags & RELEASE ? ' (rel)' : ''}${flags & EXCLUSIVE ? ' (ex)' : ''}${flags & BARRIER_AFTER ? ' |' : ''}`,
             );
           }
           return items.join(' ');
@@ -372,19 +404,41 @@ function childLists(s: I.Stmt): I.Stmt[][] {
   }
 }
 
+interface OpPlace {
+  readonly ii: number;
+  readonly mode: Mode;
+  readonly delta: number;
+  /** The JS label to leave when the path is not enabled. */
+  readonly discard: string;
+  readonly countSlot: number;
+  readonly size: number;
+  /** Whether the model makes exclusive stores (only then are they looked for). */
+  readonly exclusive: boolean;
+}
+
 /**
  * Operations under arm. In a step: acquire loads and release stores go through the view
- * machinery; set_bit/clear_bit are plain stores; the others are fully ordered RMWs. In an
- * atomic block they act on current messages and are marked like any access there.
+ * machinery; set_bit/clear_bit are plain stores; the RMWs follow docs/memory-models.md (O1 fully
+ * ordered, O2 cmpxchg, O3 relaxed/acquire/release with an exclusive store, O5 local or ghost
+ * locations). In an atomic block they act on current messages and are marked like any access there.
  */
-function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, ii: number, mode: Mode, delta: number): void {
+function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
+  const { ii, mode, delta, discard: D } = p;
   const A = ctx.arr;
   const B = ctx.base;
   const t = s.location.type;
   const shared = sharedRoot(s.location, ctx.model);
   const local = rootOf(s.location).kind === 'local';
+  const order = s.order ?? 'full';
+  const cas = isCas(s.op);
+  // Acquire loads and release stores of a local or ghost location are no RMWs: they act at once.
+  const ordered = s.op !== 'smp_load_acquire' && s.op !== 'smp_store_release';
+  const count = `${A}[${B} + ${p.countSlot}]`;
   const result = (value: string, view: string): void => {
-    if (s.result) ctx.access.store(w, s.result, value, ctx, { view });
+    if (!s.result) return;
+    // O4: a shared result target is a pending store that needs room.
+    if (mode === 'step' && sharedRoot(s.result, ctx.model) && (cas || order !== 'full')) w.line(`if (${count} >= ${p.size}) break ${D};`);
+    ctx.access.store(w, s.result, value, ctx, { view });
   };
   if (s.op === 'set_bit' || s.op === 'clear_bit') return ctx.access.store(w, s.location, s.op === 'set_bit' ? '1' : '0', ctx);
   if (mode === 'step' && shared && s.op === 'smp_load_acquire') {
@@ -395,40 +449,89 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, ii: number, mode: Mo
   }
   if (mode === 'step' && shared && s.op === 'smp_store_release') return ctx.access.store(w, s.location, emitExpr(s.args[0], ctx), ctx, { release: true });
   const nv = newValue(s, t, ctx);
-  const cmp = s.op === 'cmpxchg' ? 'old === +x0' : '1';
-  w.open(`{ // ${s.op}`);
-  if (mode === 'step' && s.op !== 'smp_load_acquire' && s.op !== 'smp_store_release' && !shared) {
-    // A read-modify-write of a local or ghost location in a step: fully ordered like any
-    // RMW, but memory is untouched (no timestamp, vwOld and coh unchanged).
+  const cmp = cas ? 'old === +x0' : '1';
+  const head = (): void => {
     w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const $va = $m.w;`);
     w.line(`$m.w = 0; ${argConsts(s, ctx)} const $vd = $m.w;`);
-    w.line(`const old = ${A}[${B} + a]; if (${cmp}) { ${A}[${B} + a] = ${nv}; }`);
-    w.line(`const $V = $m.rmwLocal(${A}, ${B}, ${ii}, $va, $vd);${local ? ` ${A}[${B} + a + ${delta}] = $V;` : ''}`);
-    result('old', '$V');
-  } else if (!shared || mode !== 'step') {
-    // Inside an atomic block, and acquire/release of a local or ghost location: at once. The
-    // value read and the value stored carry the views of the indices, the old value and the
-    // arguments (an ordered block overrides them at its end).
+  };
+  w.open(`{ // ${s.op}${order !== 'full' ? `_${order}` : ''}`);
+  if (mode === 'step' && shared && (cas || order !== 'full')) {
+    head();
+    const exclusiveStore = (): void => {
+      w.line(`const nv = ${nv}; $m.sbx(${A}, ${B}, ${ii}, a, nv, Math.max($rv, $vd), ${order === 'release' ? 1 : 0});`);
+      result(opResult(s, 'old', 'nv'), '$rv');
+    };
+    if (cas) {
+      // O2: read as a load; a different value fails, the same value from the current message succeeds.
+      w.line(`$m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(${A}, ${B}, ${ii}, a, ${order === 'acquire' ? 1 : 0}); const $rv = $m.w;`);
+      w.open('if (old !== +x0) {');
+      if (s.wait) w.line(`break ${D};`);
+      else result(s.op === 'try_cmpxchg' ? '0' : 'old', '$rv');
+      w.reopen('} else {');
+      w.line(`if (!$m.cur) break ${D};`);
+      if (order === 'full') {
+        w.line(`if (${count} !== 0${p.exclusive ? ` || $m.exElse(${A}, ${B}, ${ii}, a)` : ''}) break ${D};`);
+        w.line(`const nv = ${nv}; const $V = $m.rmw(${A}, ${B}, ${ii}, a, 1, nv, $va, $vd);`);
+        result(opResult(s, 'old', 'nv'), '$V');
+      } else {
+        w.line(`if (!$m.o3Ready(${A}, ${B}, ${ii}, ${ORDER_CODE[order]}) || $m.exElse(${A}, ${B}, ${ii}, a)) break ${D};`);
+        exclusiveStore();
+      }
+      w.close();
+    } else {
+      // O3: the current message, and an exclusive store of the new value.
+      w.line(`if ($m.own(${A}, ${B}, ${ii}, a) || $m.exElse(${A}, ${B}, ${ii}, a)) break ${D};`);
+      w.line(`const old = $m.rmwx(${A}, ${B}, ${ii}, a, $va, ${order === 'acquire' ? 1 : 0}); const $rv = $m.rv;`);
+      exclusiveStore();
+    }
+  } else if (mode === 'step' && shared) {
+    // O1: fully ordered, a new current message at once.
+    head();
+    if (p.exclusive) w.line(`if ($m.exElse(${A}, ${B}, ${ii}, a)) break ${D};`);
+    w.line(`const old = ${A}[${B} + a]; const nv = ${nv};`);
+    w.line(`const $V = $m.rmw(${A}, ${B}, ${ii}, a, 1, nv, $va, $vd);`);
+    result(opResult(s, 'old', 'nv'), '$V');
+  } else if (mode === 'step' && !ordered) {
+    // Inside a step, acquire/release of a local or ghost location: see the last branch.
+    atOnce();
+  } else if (mode === 'step' && order === 'full') {
+    // A5: a fully ordered RMW of a local or ghost location in a step: memory is untouched
+    // (no timestamp, vwOld and coh unchanged).
+    head();
+    w.line(`const old = ${A}[${B} + a];${s.wait ? ` if (!(${cmp})) break ${D};` : ''} let nv = old; if (${cmp}) { nv = ${nv}; ${A}[${B} + a] = nv; }`);
+    w.line(`const $V = $m.rmwLocal(${A}, ${B}, ${ii}, $va, $vd);${local ? ` if (${cmp}) ${A}[${B} + a + ${delta}] = $V;` : ''}`);
+    result(opResult(s, 'old', 'nv'), '$V');
+  } else if (mode === 'step') {
+    // O5: with a suffix, on a local or ghost location: at once, no waiting, no views but its own.
+    head();
+    const read = local ? `$m.lr(${A}, ${B}, a, ${delta})` : `${A}[${B} + a]`;
+    w.line(`$m.w = 0; const old = ${read}; const $ov = Math.max($m.w, $va, $vd);`);
+    w.line(
+      `${s.wait ? `if (!(${cmp})) break ${D}; ` : ''}let nv = old; if (${cmp}) { nv = ${nv}; ${A}[${B} + a] = nv;${local ? ` ${A}[${B} + a + ${delta}] = $ov;` : ''} }`,
+    );
+    result(opResult(s, 'old', 'nv'), '$ov');
+  } else atOnce();
+  w.close();
+
+  /**
+   * Inside an atomic block, and acquire/release of a local or ghost location: at once. The
+   * value read and the value stored carry the views of the indices, the old value and the
+   * arguments (an ordered block overrides them at its end).
+   */
+  function atOnce(): void {
     const read = shared ? `$m.read(${A}, ${B}, a)` : local ? `$m.lr(${A}, ${B}, a, ${delta})` : `${A}[${B} + a]`;
     let store = '';
     if (nv !== null) {
       store = `${A}[${B} + a] = ${nv};`;
       if (shared) store += ' $m.stored(a);';
       if (local) store += ` ${A}[${B} + a + ${delta}] = $m.w;${mode === 'atomic' ? ' $m.wroteLocal(a);' : ''}`;
-      if (s.op === 'cmpxchg') store = `if (old === +x0) { ${store} }`; // a failed cmpxchg stores nothing
+      if (cas) store = s.wait ? `if (old !== +x0) break ${D}; ${store}` : `if (old === +x0) { ${store} }`; // a failed cmpxchg stores nothing
     }
     w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const old = ${read};`);
     w.line(`${argConsts(s, ctx)} const $ov = $m.w;`);
     if (store) w.line(store);
-    result('old', '$ov');
-  } else {
-    w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const $va = $m.w;`);
-    w.line(`$m.w = 0; ${argConsts(s, ctx)} const $vd = $m.w;`);
-    w.line(`const old = ${A}[${B} + a]; const st = ${cmp} ? 1 : 0; const nv = st ? ${nv} : 0;`);
-    w.line(`const $V = $m.rmw(${A}, ${B}, ${ii}, a, st, nv, $va, $vd);`);
-    result('old', '$V');
+    result(opResult(s, 'old', `${A}[${B} + a]`), '$ov');
   }
-  w.close();
 }
 
 /** `const x0 = ..., x1 = ...;`: an operation's arguments, each evaluated once, in order. */
@@ -450,10 +553,13 @@ function newValue(s: OpStmt, t: I.Type, ctx: ExprContext): string | null {
     case 'smp_store_release':
       return check('x0');
     case 'cmpxchg':
+    case 'try_cmpxchg':
       return `(old === +x0 ? ${check('x1')} : old)`;
     case 'fetch_add':
+    case 'add_return':
       return check('old + x0');
     case 'fetch_sub':
+    case 'sub_return':
       return check('old - x0');
     case 'set_bit':
     case 'test_and_set_bit':

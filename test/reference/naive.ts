@@ -74,6 +74,8 @@ interface Entry {
   view?: number;
   bar?: boolean;
   rel?: boolean;
+  /** An exclusive store: the write of a relaxed, acquire or release RMW (docs/memory-models.md, O3). */
+  ex?: boolean;
 }
 /** A view: a timestamp; for a whole array or struct one per scalar (a number: all alike). */
 type View = number | View[];
@@ -252,10 +254,42 @@ const RMW_OPS: ReadonlySet<I.OpName> = new Set<I.OpName>([
   'clear_bit',
   'test_and_set_bit',
   'test_and_clear_bit',
+  'try_cmpxchg',
+  'add_return',
+  'sub_return',
 ]);
 
 /** The read-modify-writes of the arm model (set_bit and clear_bit are plain stores there). */
-const ARM_RMW: ReadonlySet<I.OpName> = new Set<I.OpName>(['xchg', 'cmpxchg', 'fetch_add', 'fetch_sub', 'test_and_set_bit', 'test_and_clear_bit']);
+const ARM_RMW: ReadonlySet<I.OpName> = new Set<I.OpName>([
+  'xchg',
+  'cmpxchg',
+  'fetch_add',
+  'fetch_sub',
+  'test_and_set_bit',
+  'test_and_clear_bit',
+  'try_cmpxchg',
+  'add_return',
+  'sub_return',
+]);
+
+/** The comparing RMWs: they may fail (docs/memory-models.md, O2). */
+const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg';
+
+/** The barriers that are smp_mb() under arm (they wait for an empty buffer). */
+const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
+  'smp_mb',
+  'dsb',
+  'smp_mb__before_atomic',
+  'smp_mb__after_atomic',
+  'smp_mb__after_spinlock',
+]);
+
+/** What an RMW returns, from the old value and the value it stores. */
+function rmwResult(op: I.OpName, old: number, nv: number, args: number[]): number {
+  if (op === 'try_cmpxchg') return old === args[0] ? 1 : 0;
+  if (op === 'add_return' || op === 'sub_return') return nv;
+  return old;
+}
 
 /** The value an op stores (a failed cmpxchg: the old value). */
 function rmwValue(op: I.OpName, old: number, args: number[]): number {
@@ -264,10 +298,13 @@ function rmwValue(op: I.OpName, old: number, args: number[]): number {
     case 'xchg':
       return args[0];
     case 'cmpxchg':
+    case 'try_cmpxchg':
       return old === args[0] ? args[1] : old;
     case 'fetch_add':
+    case 'add_return':
       return old + args[0];
     case 'fetch_sub':
+    case 'sub_return':
       return old - args[0];
     case 'set_bit':
     case 'test_and_set_bit':
@@ -905,10 +942,15 @@ class Naive {
         const loc = this.lvalue(s.location, env);
         const args = s.args.map((a) => this.eval(a, env) as number);
         const old = loc.c[loc.key] as number;
+        // `await try_cmpxchg(...)`: not enabled when the comparison fails.
+        if (s.wait && old !== args[0]) return [];
         const nv = rmwValue(s.op, old, args);
-        this.checkValue(s.location.type, nv);
-        loc.c[loc.key] = nv;
-        if (s.result) this.store(s.result, () => old, env);
+        // A failed cmpxchg stores nothing (its new value is not range-checked).
+        if (!isCas(s.op) || old === args[0]) {
+          this.checkValue(s.location.type, nv);
+          loc.c[loc.key] = nv;
+        }
+        if (s.result) this.store(s.result, () => rmwResult(s.op, old, nv, args), env);
         advance();
         return [{ st, fr }];
       }
@@ -1142,6 +1184,10 @@ class Naive {
   //     each of them y's messages oldest first; `a[x] = any(T)`: the value, then x).
   //  A14 Every fence is a step under arm (smp_wmb, smp_rmb and isb too, even with an empty
   //     buffer), so a label before a fence names the fence's position, as smp_mb under tso.
+  //  O1..O5 Version 2's RMW orderings (docs/memory-models.md, "Ordering of the kernel's
+  //     primitives") are implemented in armOp, fullRmw, commits and armAtomic as the doc
+  //     states them; pending stores carry `ex` when exclusive. A failed try_cmpxchg's result
+  //     is false with the load's view.
   //  A15 An ordered block is ordered even when the path taken reads and stores no shared
   //     location (V is then the largest timestamp in memory); a store of the value already
   //     there still makes a new message (at commit too).
@@ -1375,9 +1421,16 @@ class Naive {
       case 'atomic':
         return !this.orderedBlock(s) || buf.length === 0;
       case 'fence':
-        return (s.fence !== 'smp_mb' && s.fence !== 'dsb') || buf.length === 0;
+        return !FULL_FENCES.has(s.fence) || buf.length === 0;
       case 'op':
-        if (ARM_RMW.has(s.op)) return buf.length === 0; // A5: whatever the location
+        if (ARM_RMW.has(s.op)) {
+          const order = s.order ?? 'full';
+          const shared = this.sharedRoot(s.location);
+          if (!shared) return order !== 'full' || buf.length === 0; // O5 (A5 for the fully ordered)
+          if (isCas(s.op)) return order !== 'acquire' || !buf.some((e) => e.rel); // O2: the rest per path
+          if (order === 'full') return buf.length === 0; // O1
+          return this.o3Ready(buf, order); // O3
+        }
         if (s.op === 'smp_load_acquire') return !buf.some((e) => e.rel) && (!s.result || !this.sharedRoot(s.result) || room);
         return !this.sharedRoot(s.location) || room; // WRITE_ONCE, smp_store_release, set_bit, clear_bit
       case 'assign':
@@ -1429,6 +1482,9 @@ class Naive {
             break;
           case 'smp_mb': // dmb ish, dsb ish: enabled only with an empty buffer
           case 'dsb':
+          case 'smp_mb__before_atomic': // smp_mb() on arm64
+          case 'smp_mb__after_atomic':
+          case 'smp_mb__after_spinlock':
             if (buf.length) throw new Error('internal: a full barrier with pending stores');
             th.vrNew = Math.max(th.vrNew, th.vrOld, th.vwOld);
             break;
@@ -1502,6 +1558,8 @@ class Naive {
       }
     }
     if (ordered) {
+      // O1: a path that stores to a location another process holds an exclusive store to is not enabled.
+      for (const sl of env.stored) if (this.exclusiveElsewhere(st, k, sl)) return null;
       // Every shared slot stored to gets one new current message, all with one timestamp.
       const m = st.m!;
       if (env.stored.size) {
@@ -1548,7 +1606,7 @@ class Naive {
         break;
       }
       case 'op':
-        this.armOp(env, s);
+        if (!this.armOp(env, s)) return false;
         break;
       case 'await': {
         const [c, w] = this.scalar(s.cond, env);
@@ -1570,8 +1628,11 @@ class Naive {
     return true;
   }
 
-  /** An op under arm: the location's indices, then the arguments, then the result target. */
-  private armOp(env: ArmEnv, s: Extract<I.Stmt, { kind: 'op' }>): void {
+  /**
+   * An op under arm: the location's indices, then the arguments, then the result target.
+   * Returns false when the path is not enabled (O2, O3, O4, `await try_cmpxchg`).
+   */
+  private armOp(env: ArmEnv, s: Extract<I.Stmt, { kind: 'op' }>): boolean {
     const { st, k } = env;
     const th = this.thread(st, k);
     const op = s.op;
@@ -1580,7 +1641,7 @@ class Naive {
       const pl = this.apath(s.location, env);
       const [v, w] = this.readPlace(env, s.location.type, pl, env.mode === 'step');
       if (s.result) this.awrite(env, s.result.type, this.apath(s.result, env), v, w, false); // A4
-      return;
+      return true;
     }
     if (op === 'WRITE_ONCE' || op === 'smp_store_release' || op === 'set_bit' || op === 'clear_bit') {
       // Plain stores (A6); smp_store_release sets the release flag in a step.
@@ -1588,9 +1649,10 @@ class Naive {
       const pl = this.apath(s.location, env);
       const [v, w] = op === 'set_bit' ? [1, 0] : op === 'clear_bit' ? [0, 0] : this.scalar(s.args[0], env);
       this.awrite(env, s.location.type, pl, v, w, op === 'smp_store_release' && env.mode === 'step');
-      return;
+      return true;
     }
     // Read-modify-writes.
+    const order = s.order ?? 'full';
     const pl = this.apath(s.location, env);
     const args = s.args.map((a) => this.scalar(a, env));
     const vd = Math.max(0, ...args.map((a) => a[1])); // A10
@@ -1599,46 +1661,114 @@ class Naive {
     if (shared && env.mode === 'plain') throw new Error('internal: a shared RMW in an unordered block');
     const slot = shared ? this.slotOf(pl.path) : -1;
     const container: I.Value[] = pl.root === 'local' ? st.i[k][1] : st.g;
+    const buf = st.i[k][2];
+    /** O4: the result goes to its target; a shared target needs room in the buffer. */
+    const result = (value: number, view: number): boolean => {
+      if (!s.result) return true;
+      const rp = this.apath(s.result, env);
+      if (env.mode === 'step' && rp.root === 'shared' && buf.length >= this.bufferSize) return false;
+      this.awrite(env, s.result.type, rp, value, view, false);
+      return true;
+    };
+    if (env.mode === 'step' && shared && (isCas(op) || order !== 'full')) {
+      let old: number;
+      let vpost: number;
+      if (isCas(op)) {
+        // O2: the value as a load reads it (acquire for _acquire); the effects are a load's.
+        const [v, w, current] = this.load(env, slot, pl.va, order === 'acquire');
+        old = v;
+        vpost = w;
+        if (old !== a[0]) {
+          if (s.wait) return false; // await try_cmpxchg: only the successful paths
+          return result(op === 'try_cmpxchg' ? 0 : old, vpost);
+        }
+        if (!current) return false; // equal to old, but not the current message
+        if (order === 'full') return this.fullRmw(env, s, pl, slot, a, vd, result);
+        if (!this.o3Ready(buf, order)) return false;
+        if (buf.some((e) => this.slotOf(e.path) === slot) || this.exclusiveElsewhere(st, k, slot)) return false;
+      } else {
+        // O3: the current message, read as a load of it would.
+        if (buf.some((e) => this.slotOf(e.path) === slot) || this.exclusiveElsewhere(st, k, slot)) return false;
+        const [cur] = st.m![slot];
+        old = getAt(st.g, pl.path) as number;
+        let vpre = Math.max(pl.va, th.vrNew);
+        if (order === 'acquire') vpre = Math.max(vpre, th.vRel);
+        vpost = Math.max(vpre, cur);
+        th.coh[slot] = Math.max(th.coh[slot], vpost);
+        th.vrOld = Math.max(th.vrOld, vpost);
+        th.vCAP = Math.max(th.vCAP, pl.va);
+        if (order === 'acquire') th.vrNew = Math.max(th.vrNew, vpost);
+      }
+      const nv = rmwValue(op, old, a);
+      this.checkValue(s.location.type, nv);
+      buf.push({ path: pl.path, value: nv, view: Math.max(vpost, vd), bar: false, rel: order === 'release', ex: true });
+      if (buf.length > this.bufferSize) throw new Error('internal: store buffer overflow');
+      return result(rmwResult(op, old, nv, a), vpost);
+    }
+    if (env.mode === 'step' && shared) return this.fullRmw(env, s, pl, slot, a, vd, result); // O1
     const old = getAt(container, pl.path) as number;
     const oldView = pl.root === 'local' ? Math.max(getAt(th.lv, pl.path) as number, pl.va) : 0;
+    const stored = !(isCas(op) && old !== a[0]);
+    if (s.wait && !stored) return false;
     const nv = rmwValue(op, old, a);
-    const stored = !(op === 'cmpxchg' && old !== a[0]);
-    this.checkValue(s.location.type, nv);
-    let resultView: number;
-    if (env.mode === 'step') {
-      // Fully ordered (the buffer is empty): current message in, new current message out.
-      let ts = 0;
-      if (shared) {
-        const msgs = st.m![slot];
-        if (stored) {
-          ts = this.maxTs(st) + 1;
-          msgs[1].push([old, msgs[0]]);
-          msgs[0] = ts;
-        } else ts = msgs[0];
-      }
+    if (stored) this.checkValue(s.location.type, nv);
+    const value = rmwResult(op, old, nv, a);
+    if (env.mode === 'step' && order === 'full') {
+      // A5: fully ordered, on a local or ghost location (the buffer is empty).
       if (stored) setAt(container, pl.path, nv);
-      const V = Math.max(th.vrOld, th.vwOld, th.vrNew, th.vCAP, th.vRel, pl.va, vd, ts);
+      const V = Math.max(th.vrOld, th.vwOld, th.vrNew, th.vCAP, th.vRel, pl.va, vd);
       th.vrOld = th.vrNew = V;
-      if (shared) {
-        th.coh[slot] = V;
-        if (stored) th.vwOld = V;
-      }
-      if (pl.root === 'local' && stored) setAt(th.lv, pl.path, V); // A5
-      resultView = V;
-    } else {
-      // Inside an atomic block: act on the current values directly (A7).
-      if (shared) env.read.add(slot);
+      if (pl.root === 'local' && stored) setAt(th.lv, pl.path, V);
+      return result(value, V);
+    }
+    if (env.mode === 'step') {
+      // O5: with a suffix, on a local or ghost location: at once, no waiting, no views but its own.
+      const w = Math.max(oldView, pl.va, vd);
       if (stored) {
         setAt(container, pl.path, nv);
-        if (shared) env.stored.add(slot);
-        if (pl.root === 'local') {
-          if (env.mode === 'ordered') env.assigned.add(pl.path[0]);
-          else setAt(th.lv, pl.path, Math.max(oldView, pl.va, vd));
-        }
+        if (pl.root === 'local') setAt(th.lv, pl.path, w);
       }
-      resultView = env.mode === 'ordered' ? 0 : Math.max(oldView, pl.va, vd);
+      return result(value, w);
     }
-    if (s.result) this.awrite(env, s.result.type, this.apath(s.result, env), old, resultView, false); // A4
+    // Inside an atomic block: act on the current values directly (A7).
+    if (shared) env.read.add(slot);
+    if (stored) {
+      setAt(container, pl.path, nv);
+      if (shared) env.stored.add(slot);
+      if (pl.root === 'local') {
+        if (env.mode === 'ordered') env.assigned.add(pl.path[0]);
+        else setAt(th.lv, pl.path, Math.max(oldView, pl.va, vd));
+      }
+    }
+    return result(value, env.mode === 'ordered' ? 0 : Math.max(oldView, pl.va, vd));
+  }
+
+  /** O1: a fully ordered RMW of a shared location that stores (the own buffer is empty). */
+  private fullRmw(
+    env: ArmEnv,
+    s: Extract<I.Stmt, { kind: 'op' }>,
+    pl: Place,
+    slot: number,
+    a: number[],
+    vd: number,
+    result: (value: number, view: number) => boolean,
+  ): boolean {
+    const { st, k } = env;
+    const th = this.thread(st, k);
+    if (st.i[k][2].length > 0 || this.exclusiveElsewhere(st, k, slot)) return false;
+    const old = getAt(st.g, pl.path) as number;
+    const nv = rmwValue(s.op, old, a);
+    this.checkValue(s.location.type, nv);
+    const msgs = st.m![slot];
+    const ts = this.maxTs(st) + 1;
+    msgs[1].push([old, msgs[0]]);
+    msgs[0] = ts;
+    setAt(st.g, pl.path, nv);
+    const V = Math.max(th.vrOld, th.vwOld, th.vrNew, th.vCAP, th.vRel, pl.va, vd, ts);
+    th.vrOld = th.vrNew = V;
+    th.coh[slot] = V;
+    th.vwOld = V;
+    return result(rmwResult(s.op, old, nv, a), V);
   }
 
   /** The place an lvalue-shaped expression rooted at a global or a local names, with the view of its indices. */
@@ -1683,12 +1813,12 @@ class Naive {
         }
         if (env.mode === 'plain') throw new Error('internal: a shared read in an unordered block');
         if (!I.isScalar(type)) throw new Error('under arm a whole array or struct cannot be loaded in one step');
-        return this.load(env, this.slotOf(pl.path), pl.va, acquire);
+        return this.load(env, this.slotOf(pl.path), pl.va, acquire).slice(0, 2) as [number, number];
     }
   }
 
   /** The Load rule (and, with `acquire`, the smp_load_acquire rule) in a step. */
-  private load(env: ArmEnv, slot: number, va: number, acquire: boolean): [number, number] {
+  private load(env: ArmEnv, slot: number, va: number, acquire: boolean): [number, number, boolean] {
     const { st, k } = env;
     const th = this.thread(st, k);
     let vpre = Math.max(va, th.vrNew);
@@ -1697,6 +1827,7 @@ class Naive {
     const own = st.i[k][2].filter((e) => this.slotOf(e.path) === slot).at(-1);
     let value: number;
     let vpost: number;
+    let current = false;
     if (own) {
       // Forwarding from the newest own pending store to x.
       value = own.value;
@@ -1711,15 +1842,30 @@ class Naive {
       });
       if (from < 0) throw new Error('internal: no readable message');
       const cands = msgs.slice(from); // oldest first
-      const [v, ts] = cands[env.choose(cands.length)];
+      const pick = env.choose(cands.length);
+      const [v, ts] = cands[pick];
       value = v;
       vpost = Math.max(vpre, ts);
+      current = pick === cands.length - 1;
     }
     th.coh[slot] = Math.max(th.coh[slot], vpost);
     th.vrOld = Math.max(th.vrOld, vpost);
     th.vCAP = Math.max(th.vCAP, va);
     if (acquire) th.vrNew = Math.max(th.vrNew, vpost);
-    return [value, vpost];
+    return [value, vpost, current];
+  }
+
+  /** Whether an instance other than k holds a pending exclusive store to the shared slot. */
+  private exclusiveElsewhere(st: State, k: number, slot: number): boolean {
+    return st.i.some(([, , buf], j) => j !== k && buf.some((e) => e.ex && this.slotOf(e.path) === slot));
+  }
+
+  /** O3's conditions checked before anything is evaluated (room, no barrier, release: empty, acquire: no release). */
+  private o3Ready(buf: Entry[], order: I.Order): boolean {
+    if (buf.length >= this.bufferSize || buf.some((e) => e.bar)) return false;
+    if (order === 'release' && buf.length > 0) return false;
+    if (order === 'acquire' && buf.some((e) => e.rel)) return false;
+    return true;
   }
 
   /** Store v (with view vd) to a place whose indices were evaluated; the range is checked here. */
@@ -1856,6 +2002,7 @@ class Naive {
         const sl = this.slotOf(e0.path);
         for (let i = 0; i < j; i++) if (this.slotOf(buf[i].path) === sl || buf[i].bar) return;
         if (e0.rel && j > 0) return;
+        if (this.exclusiveElsewhere(st, k, sl)) return; // another process's RMW on x is not finished
         const st2 = clone(st);
         const b2 = st2.i[k][2];
         const th = this.thread(st2, k);

@@ -92,7 +92,15 @@ class Gen {
   whileUsed = false;
   endLabelUsed = false;
 
-  constructor(seed: number) {
+  /**
+   * With `kernel`, statements also use version 2's ordering vocabulary (the RMW suffixes, the
+   * non-returning atomics, try_cmpxchg and its await, acquire/release, the atomic barriers).
+   * Without it the output for every seed is what it always was.
+   */
+  constructor(
+    seed: number,
+    readonly kernel = false,
+  ) {
     this.r = new Rng(seed);
   }
 
@@ -310,8 +318,51 @@ class Gen {
       ]);
     }
     if (allowAwait) choices.push([3, () => `await ${this.stateCond(ctx)};`]);
+    if (this.kernel) this.kernelChoices(choices, ctx, allowAwait);
     if (r.chance(0.04)) return `assert ${this.stateCond(ctx)}, "a${r.int(100)}";`;
     return r.weighted(choices)();
+  }
+
+  /** Version 2's forms: each suffix, the non-returning atomics, try_cmpxchg, acquire/release. */
+  private kernelChoices(choices: [number, () => string][], ctx: Ctx, allowAwait: boolean): void {
+    const r = this.r;
+    const ints = this.ints(ctx, true);
+    const bools = this.bools(ctx, true);
+    const suffix = (): string => r.pick(['', '_relaxed', '_acquire', '_release']);
+    choices.push([
+      8,
+      () => {
+        const v = r.pick(ints);
+        const res = r.pick(ints);
+        const k = (): number => r.int(v.hi + 1);
+        const opt = (): string => (r.chance(0.5) ? `${res.name} = ` : '');
+        return r.weighted<() => string>([
+          [2, () => `${opt()}xchg${suffix()}(${v.name}, ${k()});`],
+          [3, () => `${opt()}cmpxchg${suffix()}(${v.name}, ${k()}, ${k()});`],
+          [2, () => `${opt()}atomic_fetch_add${suffix()}(${v.name}, ${v.name} < ${v.hi} ? 1 : 0);`],
+          [1, () => `${opt()}atomic_sub_return${suffix()}(${v.name}, ${v.name} > 0 ? 1 : 0);`],
+          [1, () => `${opt()}atomic_inc_return${suffix()}(${v.name});`],
+          [2, () => `atomic_add(${v.name}, ${v.name} < ${v.hi} ? 1 : 0);`],
+          [1, () => `atomic_inc(${v.name});`],
+          [1, () => `atomic_dec(${v.name});`],
+          [1, () => `atomic_sub(${v.name}, ${v.name} > 0 ? 1 : 0);`],
+          [2, () => `${res.name} = smp_load_acquire(${v.name});`],
+          [2, () => `smp_store_release(${v.name}, ${k()});`],
+          [1, () => `smp_mb__before_atomic();`],
+          [1, () => `smp_mb__after_atomic();`],
+          [1, () => `smp_mb__after_spinlock();`],
+          ...(bools.length
+            ? ([
+                [2, () => `${r.pick(bools).name} = try_cmpxchg${suffix()}(${v.name}, ${k()}, ${k()});`],
+                [1, () => `${r.pick(bools).name} = test_and_set_bit${suffix()}(${r.pick(bools).name});`],
+                [1, () => `${r.pick(bools).name} = test_and_set_bit_lock(${r.pick(bools).name});`],
+                [1, () => `clear_bit_unlock(${r.pick(bools).name});`],
+              ] as [number, () => string][])
+            : []),
+          ...(allowAwait ? ([[2, () => `await try_cmpxchg${suffix()}(${v.name}, ${k()}, ${k()});`]] as [number, () => string][]) : []),
+        ])();
+      },
+    ]);
   }
 
   private block(ctx: Ctx, n: number): string[] {
@@ -580,6 +631,11 @@ class Gen {
 
 export function randomModel(seed: number): string {
   return new Gen(seed).generate(seed);
+}
+
+/** A random model that also uses version 2's ordering vocabulary (docs/memory-models.md). */
+export function randomKernelModel(seed: number): string {
+  return new Gen(seed, true).generate(seed);
 }
 
 // ---- models with a symmetric type ----------------------------------------------------------

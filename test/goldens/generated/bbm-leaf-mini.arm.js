@@ -191,7 +191,7 @@ function successors(s, so, out) {
       }
       case 2: {
         // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
-        if (s[so + 47] === 0) {
+        {
           A = 6;
           $C.begin();
           do {
@@ -202,12 +202,22 @@ function successors(s, so, out) {
               { // cmpxchg
                 $m.w = 0; const a = 0; const $va = $m.w;
                 $m.w = 0; const x0 = $m.lr(ob, o, 45, 17), x1 = 1; const $vd = $m.w;
-                const old = ob[o + a]; const st = old === +x0 ? 1 : 0; const nv = st ? (old === +x0 ? x1 : old) : 0;
-                const $V = $m.rmw(ob, o, 2, a, st, nv, $va, $vd);
-                {
-                  const $v = old; const $vd = $V;
-                  $m.w = 0; const $a = 46; const $va = $m.w;
-                  ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+                $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 2, a, 0); const $rv = $m.w;
+                if (old !== +x0) {
+                  {
+                    const $v = old; const $vd = $rv;
+                    $m.w = 0; const $a = 46; const $va = $m.w;
+                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+                  }
+                } else {
+                  if (!$m.cur) break X;
+                  if (ob[o + 47] !== 0) break X;
+                  const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 2, a, 1, nv, $va, $vd);
+                  {
+                    const $v = old; const $vd = $V;
+                    $m.w = 0; const $a = 46; const $va = $m.w;
+                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+                  }
                 }
               }
               $m.normalise(ob, o); ob[o + 44] = 4; eb[n++] = 6;
@@ -383,7 +393,7 @@ function successors(s, so, out) {
       }
       case 2: {
         // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
-        if (s[so + 67] === 0) {
+        {
           A = 19;
           $C.begin();
           do {
@@ -394,12 +404,22 @@ function successors(s, so, out) {
               { // cmpxchg
                 $m.w = 0; const a = 0; const $va = $m.w;
                 $m.w = 0; const x0 = $m.lr(ob, o, 65, 17), x1 = 1; const $vd = $m.w;
-                const old = ob[o + a]; const st = old === +x0 ? 1 : 0; const nv = st ? (old === +x0 ? x1 : old) : 0;
-                const $V = $m.rmw(ob, o, 3, a, st, nv, $va, $vd);
-                {
-                  const $v = old; const $vd = $V;
-                  $m.w = 0; const $a = 66; const $va = $m.w;
-                  ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+                $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 3, a, 0); const $rv = $m.w;
+                if (old !== +x0) {
+                  {
+                    const $v = old; const $vd = $rv;
+                    $m.w = 0; const $a = 66; const $va = $m.w;
+                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+                  }
+                } else {
+                  if (!$m.cur) break X;
+                  if (ob[o + 67] !== 0) break X;
+                  const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 3, a, 1, nv, $va, $vd);
+                  {
+                    const $v = old; const $vd = $V;
+                    $m.w = 0; const $a = 66; const $va = $m.w;
+                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+                  }
                 }
               }
               $m.normalise(ob, o); ob[o + 64] = 4; eb[n++] = 19;
