@@ -25,6 +25,13 @@ export const AVAILABLE: ReadonlySet<string> = new Set([
   'rcu_read_lock',
   'rcu_read_unlock',
   'synchronize_rcu',
+  ...['xchg', 'cmpxchg', 'fetch_add', 'fetch_sub'].flatMap((op) => ['_relaxed', '_acquire', '_release'].map((s) => op + s)),
+  'atomic_inc',
+  'atomic_dec',
+  'atomic_add',
+  'atomic_sub',
+  'smp_mb__before_atomic',
+  'smp_mb__after_atomic',
 ]);
 
 /** How an argument names a location: `*x` (READ_ONCE) or the pointer `x` (smp_load_acquire). */

@@ -94,7 +94,10 @@ suite(executable ? 'counterexample pages in headless Chromium' : `counterexample
       expect(await selected(page)).toBe('6');
       const state = await panel(page);
       // The plain break's line, read from the model (it moves when the model's header does).
-      const breakLine = readFileSync(join(ROOT, 'models/bbm-stage2-leaf.mmu'), 'utf8').split('\n').findIndex((l) => l.includes('atomic { WRITE_ONCE(pte, Locked); owners')) + 1;
+      const breakLine =
+        readFileSync(join(ROOT, 'models/bbm-stage2-leaf.mmu'), 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('atomic { WRITE_ONCE(pte, Locked); owners')) + 1;
       expect(state).toContain(`state after step 6 of 6: walker[1], bbm-stage2-leaf.mmu:${breakLine}`);
       expect(state).toMatch(/owners\s+2 was 1/);
       expect(state).toMatch(/pte\s+Locked/);
