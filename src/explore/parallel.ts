@@ -40,11 +40,15 @@ let runs = 0;
 // explores many models); closePools() ends the threads.
 const pools = new Map<number, { pool: Piscina; ready: Promise<void> }>();
 
+// The compiled package runs dist/explore/worker-entry.js; from the TypeScript sources (tests,
+// a checkout without a fresh build) the threads load them through tsx.
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry-tsx.js' : './worker-entry.js', import.meta.url).href;
+
 function poolFor(workers: number): Piscina {
   let entry = pools.get(workers);
   if (!entry) {
     const pool = new Piscina({
-      filename: new URL('./worker-entry.js', import.meta.url).href,
+      filename: WORKER_ENTRY,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: Infinity,
