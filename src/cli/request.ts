@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { ConstOverrides } from '../check/check.ts';
 import type { LimitOptions } from '../explore/limits.ts';
 import { isBuffered, MEMORY_MODEL_NAMES, memorySpec, type MemorySpec } from '../memory/index.ts';
+import { modelArgument } from './bundled.ts';
 import { constAssignments, failOption, oneOf, positiveInt, seconds, size } from './options.ts';
 
 export interface CheckRequest {
@@ -61,7 +62,7 @@ export function workersOption(raw: string | undefined): number {
 export function checkRequest(model: string, flags: CheckFlags): CheckRequest {
   const requested = workersOption(flags.workers);
   return {
-    model,
+    model: modelArgument(model),
     constants: constAssignments(flags.const),
     invariants: flags.invariant.length ? flags.invariant : undefined,
     properties: flags.property?.length ? flags.property : undefined,

@@ -80,6 +80,8 @@ export interface RunHooks {
   readonly onProgress?: (p: Progress) => void;
   readonly progressIntervalMs?: number;
   readonly shouldStop?: () => boolean;
+  /** Once the model is built, before the search: the system and the threads that will search. */
+  readonly onStart?: (system: TransitionSystem, workers: number) => void;
 }
 
 export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
@@ -89,6 +91,8 @@ export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise
   // Temporal properties need the graph, which the search records on one thread (the answer
   // is the same for any number of workers).
   const liveness = system.properties.length > 0;
+  const workers = liveness || req.exact ? 1 : req.workers;
+  hooks.onStart?.(system, workers);
   let result: ExploreResult;
   try {
     result = await exploreParallel(system, { workers: req.workers, exact: req.exact, deadlock: req.deadlock, graph: liveness, ...req.limits, ...hooks });
@@ -102,7 +106,7 @@ export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise
     result = { ...result, violation: concretize(system, instantiate(system), result.violation) };
   }
   const trace = result.violation ? replay(system, instantiate(system), result.violation) : null;
-  return { kind: 'done', system, result, trace, workers: liveness || req.exact ? 1 : req.workers };
+  return { kind: 'done', system, result, trace, workers };
 }
 
 /** A model error as a diagnostic at the statement that was running. */

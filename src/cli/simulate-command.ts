@@ -9,6 +9,7 @@ import { memoryLabel } from '../memory/index.ts';
 import { constantsObject } from '../report/summary.ts';
 import { traceDocument } from '../report/trace-document.ts';
 import { describeProperty } from '../report/trace.ts';
+import { modelArgument } from './bundled.ts';
 import { constAssignments, positiveInt } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { memoryOption, type ModelFlags } from './request.ts';
@@ -34,7 +35,7 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
   const runs = positiveInt('--runs', flags.runs) ?? 1;
   const traceOpt = traceChoice(flags, Boolean(out.isTTY));
   const memory = memoryOption(flags);
-  const system = buildOrReport(path, constAssignments(flags.const), flags.invariant.length ? flags.invariant : undefined, memory, err, errColor);
+  const system = buildOrReport(modelArgument(path), constAssignments(flags.const), flags.invariant.length ? flags.invariant : undefined, memory, err, errColor);
   if (!system) return EXIT.input;
   const kernel = instantiate(system);
   let interrupted = false;

@@ -109,17 +109,22 @@ describe('mmucheck check', () => {
   });
 
   it('Ctrl-C stops the search with exit 130 and prints what was found', async () => {
-    const child = spawn(process.execPath, [BIN, 'check', 'models/examples/token-pool.mmu', '--const', 'P=6', '--quiet'], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, 'check', 'models/examples/token-pool.mmu', '--const', 'P=6'], { cwd: ROOT });
     let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    // Wait until the search is running (the header is printed at the end, so poll on time).
-    await new Promise((r) => setTimeout(r, 2500));
+    // Interrupt once the search is running: the header is printed just before it starts.
+    const started = new Promise<void>((r) =>
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/^mmucheck: token_pool/m.test(stdout)) r();
+      }),
+    );
+    await started;
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code).toBe(130);
     expect(stdout).toMatch(/incomplete: interrupted/);
     expect(stdout).toMatch(/distinct states/);
-  }, 20_000);
+  }, 120_000);
 
   it('--invariant checks only the named invariants', () => {
     const r = run(['check', BBM, '--const', 'BREAK=Plain', '--invariant', 'no_stale_entry', '--json']);
