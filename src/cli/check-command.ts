@@ -44,8 +44,8 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
       progressIntervalMs: err.isTTY ? 250 : 5000,
       shouldStop: () => interrupted,
       // What is being checked, before the search starts (a long search shows it at once).
-      onStart: (system, workers) => {
-        if (!flags.quiet && !flags.json) summaryStream.write(headline({ system, memory: request.memory, workers }) + '\n');
+      onStart: (system, workers, threadsFrom) => {
+        if (!flags.quiet && !flags.json) summaryStream.write(headline({ system, memory: request.memory, workers }, threadsFrom) + '\n');
       },
     });
   } finally {

@@ -11,7 +11,7 @@ import { junitXml, type JunitCase } from '../report/junit.ts';
 import { formatTrace } from '../report/trace.ts';
 import { failOption } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
-import { workersOption, type CheckRequest } from './request.ts';
+import { threadsFromOption, workersOption, type CheckRequest } from './request.ts';
 import { EXIT, runCheck } from './run-check.ts';
 import { loadSpec, specFiles, type SpecCheck } from './specs.ts';
 
@@ -100,6 +100,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
         memory: memorySpec(check.memory, check.storeBuffer),
         deadlock: check.deadlock,
         workers,
+        threadsFrom: threadsFromOption(flags.workers),
         exact: false,
         limits: { maxStates: check.maxStates },
       };
