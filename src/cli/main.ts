@@ -90,10 +90,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('random walks that check the same properties, for models too large to exhaust')
     .argument('<model>', "the .mmu model file, or a bundled model's name (see mmucheck models)")
     .option('--steps <N>', 'longest walk (default 1000)')
-    .option('--seed <S>', 'seed of the walks; the same seed gives the same walks (default 1)')
-    .option('--runs <R>', 'number of walks (default 1)');
-  colorOptions(memoryOptions(explorationOptions(simulate))).action((model: string, flags: SimulateFlags) => {
-    code = simulateCommand(model, flags);
+    .option('--seed <S>', 'seed of the walks; the same seed gives the same walks (default: a random seed, printed)')
+    .option('--runs <R>', 'number of walks (default: as many as fit in the time limit)')
+    .option('--time-limit <SECONDS>', 'stop starting walks after this many seconds (default 10 without --runs)');
+  colorOptions(memoryOptions(explorationOptions(simulate))).action(async (model: string, flags: SimulateFlags) => {
+    code = await simulateCommand(model, flags);
   });
 
   const trace = program

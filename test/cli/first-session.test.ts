@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -41,7 +42,7 @@ describe('bundled models and specs by name, from any folder', () => {
     expect(c.stdout).toMatch(/^mmucheck: bbm_stage2_leaf \(/);
     expect(c.stdout).toMatch(/^pass: /m);
     expect(run(['check', 'bbm-leaf-mini', '--const', 'BREAK=Plain', '--quiet'], { cwd }).code).toBe(1);
-    expect(run(['simulate', 'peterson', '--steps', '50'], { cwd }).code).toBe(0);
+    expect(run(['simulate', 'peterson', '--steps', '50', '--runs', '20'], { cwd }).code).toBe(0);
     expect(run(['compile', 'peterson'], { cwd }).stdout).toMatch(/program points/);
   });
 
@@ -138,5 +139,68 @@ describe('saved traces', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(readFileSync(file, 'utf8')).toMatch(/"sourceSha256": ?"[0-9a-f]{64}"/);
+  });
+});
+
+describe('mmucheck simulate', () => {
+  const plain = ['simulate', BBM, '--const', 'BREAK=Plain'];
+
+  it('keeps starting walks after one ends, until a violation', () => {
+    // With seed 7 the first two walks end (every handler done) without the bug; the third finds it.
+    const r = run([...plain, '--steps', '2000', '--seed', '7']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^violation: invariant one_owner, found in walk 3 at step \d+/m);
+  });
+
+  it('without --seed picks one and prints it; that seed repeats the walks', () => {
+    const a = run([...plain, '--runs', '50', '--steps', '100']);
+    const seed = /seed (\d+) \(the same --seed/.exec(a.stdout)?.[1];
+    expect(seed).toBeDefined();
+    const b = run([...plain, '--runs', '50', '--steps', '100', '--seed', seed!]);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('stops at --runs or at --time-limit, with exit 0 and the number of walks', () => {
+    const r = run(['simulate', BBM, '--runs', '7', '--steps', '30', '--seed', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no violation in 7 random walks \(210 steps\): this is not a proof/);
+    const t = run(['simulate', BBM, '--time-limit', '0.5', '--steps', '30', '--seed', '1']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/no violation in [\d,]+ random walks? in 0\.5 s/);
+  });
+
+  it('prints progress like check while it runs', () => {
+    const r = run(['simulate', BBM, '--time-limit', '6', '--steps', '30', '--seed', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^mmucheck: bbm_leaf_mini \(CPUS=2, BREAK=Cmpxchg\), memory sc, simulation: walks of up to 30 steps for 6 s, seed 1$/,
+    );
+    expect(r.stderr).toMatch(/^mmucheck: \d+ s, [\d,]+ walks, [\d,]+ steps, /m);
+  });
+});
+
+describe('JSON of simulate and test, validated against their schemas', () => {
+  const ajv = new Ajv2020({ allErrors: true });
+  const schema = (f: string) => ajv.compile(JSON.parse(readFileSync(join(ROOT, 'docs', f), 'utf8')));
+
+  it('simulate --json conforms to docs/simulate.schema.json', () => {
+    const validate = schema('simulate.schema.json');
+    for (const args of [
+      ['--runs', '3', '--steps', '20'],
+      ['--const', 'BREAK=Plain', '--steps', '200'],
+      ['--time-limit', '0.2'],
+    ]) {
+      const r = run(['simulate', BBM, '--seed', '5', '--json', ...args]);
+      const o = JSON.parse(r.stdout);
+      expect({ args, ok: validate(o), errors: validate.errors }).toMatchObject({ ok: true });
+    }
+  });
+
+  it('test --json conforms to docs/test.schema.json', () => {
+    const validate = schema('test.schema.json');
+    const r = run(['test', 'test/fixtures/specs-bad/mixed.json', 'test/fixtures/specs-bad/truncated.json', 'test/fixtures/specs-good', '--json']);
+    const o = JSON.parse(r.stdout);
+    expect(o.checks.length).toBeGreaterThanOrEqual(5);
+    expect({ ok: validate(o), errors: validate.errors }).toMatchObject({ ok: true });
   });
 });
