@@ -126,7 +126,7 @@ describe('mmucheck check', () => {
     expect(code).toBe(130);
     expect(stdout).toMatch(/incomplete: interrupted/);
     expect(stdout).toMatch(/distinct states/);
-  }, 120_000);
+  }, 600_000);
 
   it('--invariant checks only the named invariants', () => {
     const r = run(['check', BBM, '--const', 'BREAK=Plain', '--invariant', 'no_stale_entry', '--json']);

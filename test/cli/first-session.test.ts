@@ -117,7 +117,7 @@ describe('what a run prints', () => {
 
   it('the header comes first, before the search, and the progress line gives the elapsed time', () => {
     // A search stopped by a time limit: progress off a terminal is a line every few seconds.
-    const r = run(['check', join(ROOT, 'models/examples/token-pool.mmu'), '--const', 'P=6', '--time-limit', '6', '--workers', '1']);
+    const r = run(['check', join(ROOT, 'models/examples/token-pool.mmu'), '--const', 'P=6', '--time-limit', '8', '--workers', '1']);
     expect(r.code).toBe(3);
     expect(r.stdout.split('\n')[0]).toBe('mmucheck: token_pool (P=6, T=3), memory sc, 1 worker');
     expect(r.stdout.match(/^mmucheck: /gm)).toHaveLength(1);
@@ -170,10 +170,10 @@ describe('mmucheck simulate', () => {
   });
 
   it('prints progress like check while it runs', () => {
-    const r = run(['simulate', BBM, '--time-limit', '6', '--steps', '30', '--seed', '1']);
+    const r = run(['simulate', BBM, '--time-limit', '8', '--steps', '30', '--seed', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(
-      /^mmucheck: bbm_leaf_mini \(CPUS=2, BREAK=Cmpxchg\), memory sc, simulation: walks of up to 30 steps for 6 s, seed 1$/,
+      /^mmucheck: bbm_leaf_mini \(CPUS=2, BREAK=Cmpxchg\), memory sc, simulation: walks of up to 30 steps for 8 s, seed 1$/,
     );
     expect(r.stderr).toMatch(/^mmucheck: \d+ s, [\d,]+ walks, [\d,]+ steps, /m);
   });
