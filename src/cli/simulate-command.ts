@@ -55,8 +55,11 @@ export async function simulateCommand(path: string, flags: SimulateFlags): Promi
     .filter(Boolean)
     .join(' or ');
   const header = `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, simulation: walks of up to ${steps} steps for ${budget}, seed ${seed}`;
-  // The header first, as `check` prints it (to stderr when stdout carries JSON).
-  if (!flags.quiet) (flags.json ? err : out).write(header + '\n');
+  // The header first, as `check` prints it; to stderr when stdout carries JSON (the --json
+  // summary, or a json/itf trace without --trace-out, which then stands alone on stdout).
+  const traceToStdout = (traceOpt.format === 'json' || traceOpt.format === 'itf') && !traceOpt.out && !flags.json;
+  const human = flags.json || traceToStdout ? err : out;
+  if (!flags.quiet) human.write(header + '\n');
 
   let interrupted = false;
   const onSigint = () => {
@@ -136,9 +139,10 @@ export async function simulateCommand(path: string, flags: SimulateFlags): Promi
     );
     if (traceText) err.write(traceText);
   } else {
-    if (traceText && !flags.quiet) lines.splice(1, 0, '', traceText.trimEnd(), '');
+    if (traceText && traceToStdout) out.write(traceText);
+    else if (traceText && !flags.quiet) lines.splice(1, 0, '', traceText.trimEnd(), '');
     if (traceOpt.out && r.violation && !flags.quiet) lines.push(`  counterexample written to ${traceOpt.out} (${traceOpt.format})`);
-    out.write(lines.join('\n') + '\n');
+    human.write(lines.join('\n') + '\n');
   }
   if (r.verdict === 'violation') return EXIT.violation;
   return r.verdict === 'incomplete' ? EXIT.interrupted : EXIT.pass;
