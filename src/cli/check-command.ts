@@ -36,12 +36,20 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   };
   process.on('SIGINT', onSigint);
   const progress = !flags.quiet && !flags.json ? progressPrinter(err) : undefined;
+  // The summary goes to stderr when a json/itf trace owns stdout.
+  const machineTrace = traceOpt.format === 'json' || traceOpt.format === 'itf';
+  const traceToStdout = machineTrace && !traceOpt.out && !flags.json;
+  const summaryStream = traceToStdout ? err : out;
   let outcome: RunOutcome;
   try {
     outcome = await runCheck(request, {
       onProgress: progress?.update,
       progressIntervalMs: err.isTTY ? 250 : 5000,
       shouldStop: () => interrupted,
+      // What is being checked, before the search starts (a long search shows it at once).
+      onStart: (system, workers, threadsFrom) => {
+        if (!flags.quiet && !flags.json) summaryStream.write(headline({ system, memory: request.memory, workers }, threadsFrom) + '\n');
+      },
     });
   } finally {
     progress?.clear();
@@ -67,8 +75,6 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   const run: CheckRun = { version: VERSION, system, memory: request.memory, workers: outcome.workers, result };
   // Where each part goes: the --json summary owns stdout; so does a json/itf trace without
   // --trace-out (the human summary then goes to stderr); table/text traces sit in the report.
-  const machineTrace = traceOpt.format === 'json' || traceOpt.format === 'itf';
-  const traceToStdout = machineTrace && !traceOpt.out && !flags.json;
   let inReport: string | undefined;
   if (result.violation && trace) {
     const doc = traceDocument(system, trace, result.violation, { version: VERSION, origin: { command: 'check' }, memory: request.memory });
@@ -80,14 +86,19 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
       inReport = renderTrace(system, trace, result.violation, doc, traceOpt.format, flags.json ? errColor : color) as string;
     }
   }
-  const human = [headline(run), verdictLine(run, traceToStdout ? errColor : color)];
+  const verdict = verdictLine(run, traceToStdout ? errColor : color);
+  if (flags.quiet && !flags.json) {
+    summaryStream.write(verdict + '\n');
+    return exitCode(outcome);
+  }
+  const human = [verdict];
   if (inReport && !flags.json) human.push('', inReport.trimEnd(), '');
   human.push(numbersBlock(run));
   if (traceOpt.out && result.violation) human.push(`  counterexample written to ${traceOpt.out} (${traceOpt.format})`);
   if (flags.json) {
     out.write(JSON.stringify(summaryObject(run)) + '\n');
     if (inReport) err.write(inReport);
-  } else (traceToStdout ? err : out).write(human.join('\n') + '\n');
+  } else summaryStream.write(human.join('\n') + '\n');
   return exitCode(outcome);
 }
 
@@ -96,7 +107,7 @@ function progressPrinter(err: NodeJS.WriteStream) {
   return {
     update(p: Progress) {
       const rate = Math.round(p.states / Math.max(p.elapsedMs / 1000, 0.001)).toLocaleString('en-US');
-      const line = `depth ${p.depth}, ${p.states.toLocaleString('en-US')} states, ${rate} states/s, frontier ${p.frontier.toLocaleString('en-US')}, memory ${formatBytes(p.memoryBytes)}`;
+      const line = `${(p.elapsedMs / 1000).toFixed(0)} s, depth ${p.depth}, ${p.states.toLocaleString('en-US')} states, ${rate} states/s, frontier ${p.frontier.toLocaleString('en-US')}, memory ${formatBytes(p.memoryBytes)}`;
       if (err.isTTY) {
         err.write(`\r\x1b[K${line}`);
         shown = true;

@@ -1,5 +1,6 @@
 // `mmucheck compile MODEL.mmu --emit ir|js|dot [--memory NAME]`: what the model compiles to.
 import { renderDot, renderIr } from '../report/automata.ts';
+import { modelArgument } from './bundled.ts';
 import { constAssignments, oneOf } from './options.ts';
 import { colorFor } from './output.ts';
 import { memoryOption } from './request.ts';
@@ -15,7 +16,14 @@ export interface CompileFlags {
 
 export function compileCommand(path: string, flags: CompileFlags): number {
   const emit = oneOf('--emit', flags.emit, ['ir', 'js', 'dot'] as const) ?? 'ir';
-  const system = buildOrReport(path, constAssignments(flags.const), undefined, memoryOption(flags), process.stderr, colorFor(process.stderr, flags.color));
+  const system = buildOrReport(
+    modelArgument(path),
+    constAssignments(flags.const),
+    undefined,
+    memoryOption(flags),
+    process.stderr,
+    colorFor(process.stderr, flags.color),
+  );
   if (!system) return EXIT.input;
   const text = emit === 'ir' ? renderIr(system) : emit === 'dot' ? renderDot(system) : system.source;
   process.stdout.write(text + '\n');

@@ -7,6 +7,8 @@ import { traceCommand, type TraceCommandFlags } from './trace-command.ts';
 import { simulateCommand, type SimulateFlags } from './simulate-command.ts';
 import { modelsCommand } from './models-command.ts';
 import { OptionError } from './options.ts';
+import { TRACE_FORMATS } from './trace-output.ts';
+import { MEMORY_MODEL_NAMES } from '../memory/index.ts';
 import { colorFor, VERSION } from './output.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { closePools } from '../explore/parallel.ts';
@@ -19,19 +21,21 @@ function explorationOptions(cmd: Command): Command {
     .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
     .option('--no-deadlock', 'do not report deadlocks')
     .option('--invariant <NAME>', 'check only this invariant (repeatable)', collect, [])
-    .addOption(
-      new Option('--trace <format>', 'counterexample format: table (default on a terminal), text, json, itf, msgpack or html (a page; needs --trace-out)'),
-    )
+    .addOption(new Option('--trace <format>', 'counterexample format (default: table on a terminal, else text)').choices(TRACE_FORMATS))
     .option('--trace-out <FILE>', 'write the counterexample to FILE')
     .option('--force', 'allow --trace-out to overwrite an existing file')
-    .option('--json', 'print one JSON summary on stdout')
-    .option('--quiet', 'no progress, no counterexample on the terminal');
+    .option('--json', 'print one JSON summary on stdout (a counterexample goes to stderr, or to --trace-out)')
+    .option('--quiet', 'print only the verdict line: no progress, no numbers, no counterexample');
 }
 
 /** --memory and --store-buffer, for every command that builds a model. */
 function memoryOptions(cmd: Command): Command {
   return cmd
-    .option('--memory <model>', 'memory model: sc (sequential consistency), tso (x86-TSO store buffers) or arm (Armv8)', 'sc')
+    .addOption(
+      new Option('--memory <model>', 'memory model: sc (sequential consistency), tso (x86-TSO store buffers) or arm (Armv8)')
+        .choices(MEMORY_MODEL_NAMES)
+        .default('sc'),
+    )
     .option('--store-buffer <K>', 'pending stores per process under --memory tso or arm, and older messages per location under arm (default 2)');
 }
 
@@ -45,13 +49,17 @@ export async function main(argv: string[]): Promise<number> {
     .description('Exhaustive model checker for the concurrency protocols of memory-management code')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Every error has one form, `mmucheck: error: ...`, whether commander or mmucheck found it.
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`mmucheck: ${s.replace(/^error:/, colorFor(process.stderr, undefined).red.bold('error:'))}`),
+    })
     .showHelpAfterError('(run mmucheck help for usage)');
 
   const check = program
     .command('check')
     .description('explore every reachable state; report the verdict, the numbers and the shortest counterexample')
-    .argument('<model>', 'the .mmu model file')
+    .argument('<model>', "the .mmu model file, or a bundled model's name (see mmucheck models)")
     .option('--workers <N>', 'worker threads (default: all cores)')
     .option('--exact', 'store whole states instead of 64-bit fingerprints (no collisions, more memory, 1 worker)')
     .option('--max-states <N>', 'stop after N distinct states (exit 3)')
@@ -81,19 +89,28 @@ export async function main(argv: string[]): Promise<number> {
   const simulate = program
     .command('simulate')
     .description('random walks that check the same properties, for models too large to exhaust')
-    .argument('<model>', 'the .mmu model file')
+    .argument('<model>', "the .mmu model file, or a bundled model's name (see mmucheck models)")
     .option('--steps <N>', 'longest walk (default 1000)')
-    .option('--seed <S>', 'seed of the walks; the same seed gives the same walks (default 1)')
-    .option('--runs <R>', 'number of walks (default 1)');
-  colorOptions(memoryOptions(explorationOptions(simulate))).action((model: string, flags: SimulateFlags) => {
-    code = simulateCommand(model, flags);
+    .option('--seed <S>', 'seed of the walks; the same seed gives the same walks (default: a random seed, printed)')
+    .option('--runs <R>', 'number of walks (default: as many as fit in the time limit)')
+    .option('--time-limit <SECONDS>', 'stop starting walks after this many seconds (default 10 without --runs)');
+  colorOptions(memoryOptions(explorationOptions(simulate))).action(async (model: string, flags: SimulateFlags) => {
+    code = await simulateCommand(model, flags);
   });
 
   const trace = program
     .command('trace')
     .description('replay a saved counterexample (json or msgpack) against its model and print it')
     .argument('<file>', 'a trace written with --trace json or --trace msgpack')
-    .option('--format <format>', 'table (default on a terminal), text, json, itf or html (a self-contained page)')
+    .addOption(
+      new Option('--format <format>', 'output format (default: table on a terminal, else text; html: a self-contained page)').choices([
+        'table',
+        'text',
+        'json',
+        'itf',
+        'html',
+      ]),
+    )
     .option('--model <path>', 'the model file, if not where the trace says');
   colorOptions(trace).action((file: string, flags: TraceCommandFlags) => {
     code = traceCommand(file, flags);
@@ -107,8 +124,8 @@ export async function main(argv: string[]): Promise<number> {
   const compile = program
     .command('compile')
     .description('show what a model compiles to: the automata (ir, dot) or the generated code (js)')
-    .argument('<model>', 'the .mmu model file')
-    .option('--emit <what>', 'ir, js or dot', 'ir')
+    .argument('<model>', "the .mmu model file, or a bundled model's name (see mmucheck models)")
+    .addOption(new Option('--emit <what>', 'the automata (ir), the generated code (js) or Graphviz (dot)').choices(['ir', 'js', 'dot']).default('ir'))
     .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, []);
   colorOptions(memoryOptions(compile)).action((model: string, flags: CompileFlags) => {
     code = compileCommand(model, flags);
@@ -119,7 +136,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     await closePools();
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.pass;
+      // `mmucheck` alone prints the usage to stderr (commander's exit code 1): a usage error, exit 2.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0)) return EXIT.pass;
       return EXIT.input;
     }
     if (e instanceof OptionError) {

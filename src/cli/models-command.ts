@@ -1,15 +1,16 @@
 // `mmucheck models`: the bundled models, each with its one-line description, its constants
 // (defaults) and its variants (the members of each enum-valued constant).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { checkFile } from '../check/check.ts';
+import { bundledModels, PACKAGE_ROOT } from './bundled.ts';
 import { EXIT } from './check-command.ts';
 import { colorFor } from './output.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
 interface ModelEntry {
+  /** What `mmucheck check NAME` takes, from any folder. */
+  name: string;
+  /** The file, relative to the package's folder. */
   file: string;
   model: string;
   description: string;
@@ -40,26 +41,21 @@ export function describeModel(text: string): string {
 }
 
 function bundled(): ModelEntry[] {
-  const dirs = ['models', 'models/examples'];
   const entries: ModelEntry[] = [];
-  for (const d of dirs) {
-    for (const f of readdirSync(join(ROOT, d))
-      .filter((x) => x.endsWith('.mmu'))
-      .sort()) {
-      const path = join(ROOT, d, f);
-      const checked = checkFile(path);
-      if (!checked.model) continue;
-      entries.push({
-        file: relative(ROOT, path),
-        model: checked.model.name,
-        description: describeModel(readFileSync(path, 'utf8')),
-        constants: checked.model.constants.map((c) => ({
-          name: c.name,
-          default: c.type.kind === 'bool' ? c.value !== 0 : c.type.kind === 'enum' ? c.type.members[c.value] : c.value,
-          ...(c.type.kind === 'enum' ? { variants: [...c.type.members] } : {}),
-        })),
-      });
-    }
+  for (const { name, path } of bundledModels()) {
+    const checked = checkFile(path);
+    if (!checked.model) continue;
+    entries.push({
+      name,
+      file: relative(PACKAGE_ROOT, path),
+      model: checked.model.name,
+      description: describeModel(readFileSync(path, 'utf8')),
+      constants: checked.model.constants.map((c) => ({
+        name: c.name,
+        default: c.type.kind === 'bool' ? c.value !== 0 : c.type.kind === 'enum' ? c.type.members[c.value] : c.value,
+        ...(c.type.kind === 'enum' ? { variants: [...c.type.members] } : {}),
+      })),
+    });
   }
   return entries;
 }
@@ -73,10 +69,10 @@ export function modelsCommand(flags: { json?: boolean; color?: boolean }): numbe
     return EXIT.pass;
   }
   for (const m of all) {
-    out.write(`${color.bold(m.file)}  ${m.description}\n`);
+    out.write(`${color.bold(m.name)}  ${m.description}\n`);
     const consts = m.constants.map((c) => (c.variants ? `${c.name}=${c.default} (${c.variants.join(' | ')})` : `${c.name}=${c.default}`));
     if (consts.length) out.write(`    ${consts.join(', ')}\n`);
   }
-  out.write(`\n${all.length} models; check one with: mmucheck check ${all[0]?.file ?? 'MODEL.mmu'} --const NAME=VALUE\n`);
+  out.write(`\n${all.length} models; check one by name from any folder: mmucheck check ${all[0]?.name ?? 'NAME'} [--const NAME=VALUE]\n`);
   return EXIT.pass;
 }

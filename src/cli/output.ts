@@ -1,12 +1,17 @@
 // Colour and terminal decisions, made once per run.
-import { Chalk, type ChalkInstance } from 'chalk';
+import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
 
+/**
+ * --color and --no-color decide; else NO_COLOR turns colour off; else chalk's detection of the
+ * stream decides (a terminal that is not TERM=dumb, FORCE_COLOR, CI services).
+ */
 export function colorFor(stream: NodeJS.WriteStream, flag: boolean | undefined): ChalkInstance {
+  const detected = (stream === process.stderr ? supportsColorStderr : stream === process.stdout ? supportsColor : false) || { level: 0 as const };
   let level: 0 | 1 | 2 | 3 = 0;
-  if (flag === true) level = 1;
+  if (flag === true) level = Math.max(1, detected.level) as 1 | 2 | 3;
   else if (flag === false) level = 0;
   else if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') level = 0;
-  else if (stream.isTTY) level = 1;
+  else level = detected.level;
   return new Chalk({ level });
 }
 

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { ConstOverrides } from '../check/check.ts';
 import type { LimitOptions } from '../explore/limits.ts';
 import { isBuffered, MEMORY_MODEL_NAMES, memorySpec, type MemorySpec } from '../memory/index.ts';
+import { modelArgument } from './bundled.ts';
 import { constAssignments, failOption, oneOf, positiveInt, seconds, size } from './options.ts';
 
 export interface CheckRequest {
@@ -20,6 +21,8 @@ export interface CheckRequest {
   readonly memory: MemorySpec;
   readonly deadlock: boolean;
   readonly workers: number;
+  /** Without --workers: one thread until the search passes this many states (see THREADS_FROM). */
+  readonly threadsFrom?: number;
   /** Whole states instead of fingerprints (one worker). */
   readonly exact: boolean;
   readonly limits: Omit<LimitOptions, 'shouldStop'>;
@@ -54,14 +57,26 @@ export function memoryOption(flags: { memory?: string; storeBuffer?: string }): 
   return memorySpec(name, storeBuffer);
 }
 
+/**
+ * The default worker count: one thread until the search passes THREADS_FROM states, then
+ * every core. Measured on 2 cores (docs/engine.md, "Numbers"): below a few million states a
+ * second thread costs more than it brings.
+ */
+export const THREADS_FROM = 4_000_000;
+
 export function workersOption(raw: string | undefined): number {
   return positiveInt('--workers', raw) ?? availableParallelism();
+}
+
+/** The point where the default hands over to more threads, when --workers is not given. */
+export function threadsFromOption(raw: string | undefined): number | undefined {
+  return raw === undefined && availableParallelism() > 1 ? THREADS_FROM : undefined;
 }
 
 export function checkRequest(model: string, flags: CheckFlags): CheckRequest {
   const requested = workersOption(flags.workers);
   return {
-    model,
+    model: modelArgument(model),
     constants: constAssignments(flags.const),
     invariants: flags.invariant.length ? flags.invariant : undefined,
     properties: flags.property?.length ? flags.property : undefined,
@@ -70,6 +85,7 @@ export function checkRequest(model: string, flags: CheckFlags): CheckRequest {
     memory: memoryOption(flags),
     deadlock: flags.deadlock,
     workers: flags.exact ? 1 : requested,
+    threadsFrom: flags.exact ? undefined : threadsFromOption(flags.workers),
     exact: Boolean(flags.exact),
     limits: {
       maxStates: positiveInt('--max-states', flags.maxStates),

@@ -80,6 +80,8 @@ export interface RunHooks {
   readonly onProgress?: (p: Progress) => void;
   readonly progressIntervalMs?: number;
   readonly shouldStop?: () => boolean;
+  /** Once the model is built, before the search: the system, the threads that may search, and from how many states they do (the default). */
+  readonly onStart?: (system: TransitionSystem, workers: number, threadsFrom: number | undefined) => void;
 }
 
 export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
@@ -89,9 +91,19 @@ export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise
   // Temporal properties need the graph, which the search records on one thread (the answer
   // is the same for any number of workers).
   const liveness = system.properties.length > 0;
+  const workers = liveness || req.exact ? 1 : req.workers;
+  hooks.onStart?.(system, workers, workers > 1 ? req.threadsFrom : undefined);
   let result: ExploreResult;
   try {
-    result = await exploreParallel(system, { workers: req.workers, exact: req.exact, deadlock: req.deadlock, graph: liveness, ...req.limits, ...hooks });
+    result = await exploreParallel(system, {
+      workers: req.workers,
+      threadsFrom: req.threadsFrom,
+      exact: req.exact,
+      deadlock: req.deadlock,
+      graph: liveness,
+      ...req.limits,
+      ...hooks,
+    });
     if (liveness && result.verdict === 'pass') result = checkProperties(system, result, req.limits.memoryLimitBytes);
   } catch (e) {
     if (e instanceof ModelError) return { kind: 'model-error', system, diagnostic: modelErrorDiagnostic(system, e) };
@@ -102,7 +114,8 @@ export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise
     result = { ...result, violation: concretize(system, instantiate(system), result.violation) };
   }
   const trace = result.violation ? replay(system, instantiate(system), result.violation) : null;
-  return { kind: 'done', system, result, trace, workers: liveness || req.exact ? 1 : req.workers };
+  // With the default worker count, the threads that did search.
+  return { kind: 'done', system, result, trace, workers: req.threadsFrom !== undefined && workers > 1 ? (result.threads ?? workers) : workers };
 }
 
 /** A model error as a diagnostic at the statement that was running. */

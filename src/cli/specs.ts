@@ -2,6 +2,7 @@
 // message naming the file (and the check), never an exception.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { specArgument } from './bundled.ts';
 import { isBuffered, MEMORY_MODEL_NAMES, type MemoryModelName, memorySpec } from '../memory/index.ts';
 
 export interface SpecCheck {
@@ -37,7 +38,8 @@ export type SpecLoad = { spec: Spec; error?: undefined } | { spec?: undefined; e
 export function specFiles(args: readonly string[]): { files: string[]; errors: string[] } {
   const files: string[] = [];
   const errors: string[] = [];
-  for (const a of args.length ? args : ['specs']) {
+  for (const arg of args.length ? args : ['specs']) {
+    const a = specArgument(arg);
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(a);

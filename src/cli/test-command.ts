@@ -12,7 +12,7 @@ import { formatTrace } from '../report/trace.ts';
 import { traceDocument } from '../report/trace-document.ts';
 import { failOption } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
-import { workersOption, type CheckRequest } from './request.ts';
+import { threadsFromOption, workersOption, type CheckRequest } from './request.ts';
 import { EXIT, runCheck } from './run-check.ts';
 import { isLitmusPath, runLitmus } from '../litmus/run.ts';
 import { isBuffered } from '../memory/index.ts';
@@ -161,6 +161,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
         memory: memorySpec(check.memory, check.storeBuffer),
         deadlock: check.deadlock,
         workers,
+        threadsFrom: threadsFromOption(flags.workers),
         exact: false,
         limits: { maxStates: check.maxStates },
       };

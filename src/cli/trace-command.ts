@@ -9,6 +9,7 @@ import type { FoundViolation, ViolationKind } from '../explore/bfs.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { decodeTrace, sourceHash, TraceFileError, traceDocument, type TraceDocument } from '../report/trace-document.ts';
 import { MEMORY_MODEL_NAMES, memorySpec, type MemoryModelName } from '../memory/index.ts';
+import { modelArgument } from './bundled.ts';
 import { failOption, oneOf } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { buildSystem, EXIT } from './run-check.ts';
@@ -46,7 +47,7 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
   }
 
   // The model: as named in the trace (relative to the working directory, else to the trace).
-  const candidates = flags.model ? [flags.model] : [doc.model.file, join(dirname(file), doc.model.file)];
+  const candidates = flags.model ? [modelArgument(flags.model)] : [doc.model.file, join(dirname(file), doc.model.file)];
   const modelPath = candidates.find((p) => existsSync(p));
   if (!modelPath) failOption(`the model of this trace, ${doc.model.file}, is not found; name it with --model PATH`);
   if (!MEMORY_MODEL_NAMES.includes(doc.memory as MemoryModelName))

@@ -66,6 +66,8 @@ export interface ExploreResult {
   readonly handOff?: HandOff; // set when the search stopped at options.handOffAt
   readonly graph?: StateGraph; // with options.graph, when the search completed
   readonly liveness?: LivenessStats; // when temporal properties were checked
+  /** Threads that searched, set by exploreParallel: 1 when the main thread never handed over. */
+  readonly threads?: number;
 }
 
 /**

@@ -26,6 +26,12 @@ export interface ParallelOptions extends ExploreOptions {
    * over after about a second (threads start after ~300 ms), so small models never use them.
    */
   readonly startBudget?: number;
+  /**
+   * The default worker count: the main thread explores alone until this many states, then
+   * hands over to the threads (starting them a little before). Below it, threads cost more
+   * than they bring on few cores (docs/engine.md, "Numbers").
+   */
+  readonly threadsFrom?: number;
   /** log2 of the seen-set's first size (tests use a tiny table to exercise growth mid-level). */
   readonly initialTableLog2?: number;
 }
@@ -40,11 +46,15 @@ let runs = 0;
 // explores many models); closePools() ends the threads.
 const pools = new Map<number, { pool: Piscina; ready: Promise<void> }>();
 
+// The compiled package runs dist/explore/worker-entry.js; from the TypeScript sources (tests,
+// a checkout without a fresh build) the threads load them through tsx.
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry-tsx.js' : './worker-entry.js', import.meta.url).href;
+
 function poolFor(workers: number): Piscina {
   let entry = pools.get(workers);
   if (!entry) {
     const pool = new Piscina({
-      filename: new URL('./worker-entry.js', import.meta.url).href,
+      filename: WORKER_ENTRY,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: Infinity,
@@ -87,14 +97,15 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
   // proves larger than a few levels, and hands its fingerprints and frontier over to them at
   // a level boundary past the budget.
   const budget = options.startBudget;
+  const from = options.threadsFrom;
   const first = await explore(system, kernel, {
     ...options,
-    handOffAt: budget !== undefined ? { states: budget } : { ms: 1000 },
-    warmUpAt: budget !== undefined ? { states: budget } : { ms: 300 },
+    handOffAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: from } : { ms: 1000 },
+    warmUpAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: Math.floor(from * 0.75) } : { ms: 300 },
     onWarmUp: () => void poolFor(options.workers),
   });
-  if (!first.handOff) return first;
-  return new Coordinator(system, kernel, options, first.handOff).run();
+  if (!first.handOff) return { ...first, threads: 1 };
+  return { ...(await new Coordinator(system, kernel, options, first.handOff).run()), threads: options.workers };
 }
 
 class Coordinator {

@@ -6,14 +6,27 @@ import { deadlockViolation, Expander, invariantViolation, type FoundViolation } 
 
 export interface SimulateOptions {
   readonly steps: number; // longest walk
-  readonly runs: number;
+  /** Walks to take (default: no limit; then the time limit or a violation ends the run). */
+  readonly runs?: number;
   readonly seed: number;
   readonly deadlock?: boolean;
+  readonly timeLimitMs?: number;
   readonly shouldStop?: () => boolean;
+  readonly onProgress?: (p: SimulateProgress) => void;
+  readonly progressIntervalMs?: number;
+}
+
+export interface SimulateProgress {
+  readonly runsDone: number;
+  readonly stepsTaken: number;
+  readonly elapsedMs: number;
 }
 
 export interface SimulateResult {
+  /** incomplete: interrupted (Ctrl-C) before the walks were done. */
   readonly verdict: 'pass' | 'violation' | 'incomplete';
+  /** What ended a run without a violation: every walk taken, the time limit, or Ctrl-C. */
+  readonly stopReason: 'runs' | 'time-limit' | 'interrupted' | null;
   readonly violation: FoundViolation | null;
   readonly run: number; // the run that found the violation (0-based), or the runs done
   readonly runsDone: number;
@@ -33,41 +46,61 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function simulate(system: TransitionSystem, kernel: Kernel, o: SimulateOptions): SimulateResult {
+/**
+ * Walks one after another until `runs` walks were taken, the time limit passed or a walk found
+ * a violation. A walk ends after `steps` steps or where no step is enabled (every process done);
+ * the next one starts from the initial state, with the generator where the last one left it,
+ * so the same seed gives the same walks. Async only to let Ctrl-C and progress in every ~100 ms.
+ */
+export async function simulate(system: TransitionSystem, kernel: Kernel, o: SimulateOptions): Promise<SimulateResult> {
   const W = system.layout.width;
   const ex = new Expander(kernel, W, o.deadlock !== false);
   const out = ex.out;
   const next = rng(o.seed);
   const start = Date.now();
+  const runs = o.runs ?? Infinity;
   let stepsTaken = 0;
-  const found = (run: number, v: FoundViolation): SimulateResult => ({
-    verdict: 'violation',
-    violation: v,
+  let lastBreath = start;
+  let lastProgress = start;
+  const result = (verdict: SimulateResult['verdict'], stopReason: SimulateResult['stopReason'], run: number, violation: FoundViolation | null = null) => ({
+    verdict,
+    stopReason,
+    violation,
     run,
-    runsDone: run + 1,
+    runsDone: violation ? run + 1 : run,
     stepsTaken,
     durationMs: Date.now() - start,
   });
-  for (let run = 0; run < o.runs; run++) {
-    if (o.shouldStop?.()) return { verdict: 'incomplete', violation: null, run, runsDone: run, stepsTaken, durationMs: Date.now() - start };
+  for (let run = 0; run < runs; run++) {
+    const now = Date.now();
+    if (now - lastBreath >= 100) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastBreath = Date.now();
+      if (o.onProgress && lastBreath - lastProgress >= (o.progressIntervalMs ?? 1000)) {
+        lastProgress = lastBreath;
+        o.onProgress({ runsDone: run, stepsTaken, elapsedMs: lastBreath - start });
+      }
+    }
+    if (o.shouldStop?.()) return result('incomplete', 'interrupted', run);
+    if (o.timeLimitMs !== undefined && Date.now() - start >= o.timeLimitMs) return result('pass', 'time-limit', run);
     let state = system.initial.slice();
     const path: number[] = [];
     const v0 = invariantViolation(system, kernel, state, 0, 0, () => []);
-    if (v0) return found(run, v0);
+    if (v0) return result('violation', null, run, v0);
     for (let step = 0; step < o.steps; step++) {
       ex.expand(state, 0);
-      if (ex.deadlocked) return found(run, deadlockViolation(path.length, [...path]));
+      if (ex.deadlocked) return result('violation', null, run, deadlockViolation(path.length, [...path]));
       if (ex.count === 0 && !ex.failed) break; // every process is done or idle: this walk is over
       // A step that fails stands after the successors made before it; it can be chosen too.
       const choices = ex.failed ? ex.count + 1 : ex.count;
       const pick = Math.floor(next() * choices);
       stepsTaken++;
-      if (ex.failed && pick === ex.count) return found(run, ex.failure(path.length + 1, path));
+      if (ex.failed && pick === ex.count) return result('violation', null, run, ex.failure(path.length + 1, path));
       state = out.buf.slice(pick * W, pick * W + W);
       path.push(pick);
       const v = invariantViolation(system, kernel, state, 0, path.length, () => [...path]);
-      if (v) return found(run, v);
+      if (v) return result('violation', null, run, v);
     }
   }
-  return { verdict: 'pass', violation: null, run: o.runs, runsDone: o.runs, stepsTaken, durationMs: Date.now() - start };
+  return result('pass', 'runs', runs);
 }

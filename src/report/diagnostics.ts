@@ -24,8 +24,8 @@ export function renderDiagnostic(d: Diagnostic, color: ChalkInstance): string {
   return lines.join('\n');
 }
 
+/** The diagnostics one after another; the count closes the list only when there are several. */
 export function renderDiagnostics(ds: readonly Diagnostic[], color: ChalkInstance): string {
   const body = ds.map((d) => renderDiagnostic(d, color)).join('\n');
-  const n = ds.length;
-  return `${body}\n${n} error${n === 1 ? '' : 's'}`;
+  return ds.length > 1 ? `${body}\n${ds.length} errors` : body;
 }

@@ -78,10 +78,11 @@ export function formatBytes(b: number): string {
   return `${(b / 1024).toFixed(1)} KiB`;
 }
 
-export function headline(run: CheckRun): string {
+/** `mmucheck: MODEL (CONSTANTS), memory M, N workers`: printed before the search starts. */
+export function headline(run: Pick<CheckRun, 'system' | 'memory' | 'workers'>, threadsFrom?: number): string {
   const m = run.system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
-  const w = `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
+  const w = threadsFrom !== undefined ? `1 worker (${run.workers} from ${n(threadsFrom)} states)` : `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
   const mem = memoryLabel(run.memory);
   return `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, ${w}`;
 }

@@ -54,9 +54,10 @@ export interface TraceDocument {
 
 export type TraceEncoding = 'json' | 'itf' | 'msgpack';
 
+/** The model's source, every file's contents in load order; not their paths, which depend on the folder a command ran from. */
 export function sourceHash(system: TransitionSystem): string {
   const h = createHash('sha256');
-  for (const f of system.model.files) h.update(f.path).update('\0').update(f.text).update('\0');
+  for (const f of system.model.files) h.update(f.text).update('\0');
   return h.digest('hex');
 }
 

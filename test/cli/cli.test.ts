@@ -22,7 +22,9 @@ describe('mmucheck check', () => {
   it('passes the fixed example with exit 0 and says so', () => {
     const r = run(['check', BBM]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^mmucheck: bbm_leaf_mini \\(CPUS=2, BREAK=Cmpxchg\\), memory sc, ${availableParallelism()} workers?$`, 'm'));
+    // Without --workers: one thread, and every core once the search is large (docs/engine.md).
+    const workers = availableParallelism() > 1 ? `1 worker \\(${availableParallelism()} from 4,000,000 states\\)` : '1 worker';
+    expect(r.stdout).toMatch(new RegExp(`^mmucheck: bbm_leaf_mini \\(CPUS=2, BREAK=Cmpxchg\\), memory sc, ${workers}$`, 'm'));
     expect(r.stdout).toMatch(/^pass: /m);
     expect(r.stdout).toMatch(/distinct states, .* transitions, max depth \d+/);
     expect(r.stdout).toMatch(/fingerprint collision probability/);
@@ -45,7 +47,7 @@ describe('mmucheck check', () => {
       model: 'bbm_leaf_mini',
       constants: { CPUS: 2, BREAK: 'Plain' },
       memory: 'sc',
-      workers: availableParallelism(),
+      workers: 1, // the default: a small model never starts a thread
       verdict: 'violation',
       violation: { kind: 'invariant', property: 'one_owner', depth: 12 },
     });
@@ -108,28 +110,23 @@ describe('mmucheck check', () => {
     expect(r.stdout).toMatch(/distinct states/);
   });
 
-  it('stopping while the worker threads are still starting never kills the process (20 runs)', () => {
-    // The threads start about 300 ms into a search and load their modules for a few hundred
-    // more; a time limit of 0.4 s stops the search in the middle of that. Closing the pool
-    // waits for each thread to say it is loaded before terminating it.
-    const codes = new Set<number | null>();
-    for (let k = 0; k < 20; k++)
-      codes.add(run(['check', 'models/examples/token-pool.mmu', '--const', 'P=6', '--time-limit', '0.4', '--workers', '2', '--quiet']).code);
-    expect([...codes]).toEqual([3]);
-  }, 120_000);
-
   it('Ctrl-C stops the search with exit 130 and prints what was found', async () => {
-    const child = spawn(process.execPath, [BIN, 'check', 'models/examples/token-pool.mmu', '--const', 'P=6', '--quiet'], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, 'check', 'models/examples/token-pool.mmu', '--const', 'P=6'], { cwd: ROOT });
     let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    // Wait until the search is running (the header is printed at the end, so poll on time).
-    await new Promise((r) => setTimeout(r, 2500));
+    // Interrupt once the search is running: the header is printed just before it starts.
+    const started = new Promise<void>((r) =>
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/^mmucheck: token_pool/m.test(stdout)) r();
+      }),
+    );
+    await started;
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code).toBe(130);
     expect(stdout).toMatch(/incomplete: interrupted/);
     expect(stdout).toMatch(/distinct states/);
-  }, 20_000);
+  }, 600_000);
 
   it('--invariant checks only the named invariants', () => {
     const r = run(['check', BBM, '--const', 'BREAK=Plain', '--invariant', 'no_stale_entry', '--json']);

@@ -68,14 +68,14 @@ describe('identical results for 1, 2 and 3 workers', () => {
         await sameForAllWorkers(system(spec.model, check.const, undefined, { memory: check.memory, storeBuffer: check.storeBuffer }), check.deadlock);
       }
     }
-  }, 300_000);
+  }, 600_000);
 
   it('on 60 random models', async () => {
     for (let seed = 1; seed <= 60; seed++) {
       const src = randomModel(seed);
       await sameForAllWorkers(system('/virtual/r.mmu', {}, () => src));
     }
-  }, 120_000);
+  }, 600_000);
 });
 
 describe('limits and failures with workers', () => {

@@ -559,5 +559,5 @@ describe('arm: options and random models', () => {
     }
     expect(capped.length).toBeLessThanOrEqual(60); // 50 with the rules of this commit
     for (const k of ['pass', 'invariant', 'assert', 'deadlock', 'range', 'division']) expect(kinds.get(k) ?? 0).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 });

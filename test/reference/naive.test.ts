@@ -596,11 +596,11 @@ describe('tso: random models', () => {
     const { capped, kinds } = sweep(1, 1_000_000);
     expect(capped).toEqual([]);
     for (const k of ['pass', 'invariant', 'assert', 'deadlock', 'range', 'division']) expect(kinds.get(k) ?? 0).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 
   it('seeds 1..300 explore under tso with the default K = 2 (a few capped at 20,000 states)', () => {
     // Uncapped, the largest (seed 162) has 439,680 states and the sweep takes about a minute.
     const { capped } = sweep(2, 20_000);
     expect(capped.length).toBeLessThanOrEqual(12);
-  }, 120_000);
+  }, 600_000);
 });
