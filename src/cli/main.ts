@@ -29,11 +29,12 @@ function explorationOptions(cmd: Command): Command {
 }
 
 /** --memory and --store-buffer, for every command that builds a model. */
-function memoryOptions(cmd: Command): Command {
+function memoryOptions(cmd: Command, litmus = false): Command {
+  const help = 'memory model: sc (sequential consistency), tso (x86-TSO store buffers) or arm (Armv8)';
   return cmd
     .addOption(
-      new Option('--memory <model>', 'memory model: sc (sequential consistency), tso (x86-TSO store buffers) or arm (Armv8)')
-        .choices(MEMORY_MODEL_NAMES)
+      new Option('--memory <model>', litmus ? `${help}; all: each in turn, for a .litmus test` : help)
+        .choices(litmus ? [...MEMORY_MODEL_NAMES, 'all'] : MEMORY_MODEL_NAMES)
         .default('sc'),
     )
     .option('--store-buffer <K>', 'pending stores per process under --memory tso or arm, and older messages per location under arm (default 2)');
@@ -69,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--property <NAME>', 'check only this temporal property (repeatable)', collect, [])
     .option('--no-liveness', 'do not check temporal properties (eventually, ~>)')
     .option('--no-symmetry', 'explore every state, not one per orbit of the symmetric types');
-  colorOptions(memoryOptions(explorationOptions(check))).action(async (model: string, flags: CheckFlags) => {
+  colorOptions(memoryOptions(explorationOptions(check), true)).action(async (model: string, flags: CheckFlags) => {
     code = await checkCommand(model, flags);
   });
 

@@ -51,6 +51,7 @@ export interface CheckFlags extends ModelFlags {
 
 /** --memory NAME and --store-buffer K (only for a model with buffers). */
 export function memoryOption(flags: { memory?: string; storeBuffer?: string }): MemorySpec {
+  if (flags.memory === 'all') failOption('--memory all goes with a .litmus test; a model is checked under one memory model at a time');
   const name = oneOf('--memory', flags.memory, MEMORY_MODEL_NAMES) ?? 'sc';
   const storeBuffer = positiveInt('--store-buffer', flags.storeBuffer);
   if (storeBuffer !== undefined && !isBuffered(name)) failOption(`--store-buffer goes with --memory ${MEMORY_MODEL_NAMES.filter(isBuffered).join(' or ')}`);
