@@ -1,7 +1,8 @@
 // Checks expressions and statements: resolves names in scopes, types every node, expands
 // inline calls, and lowers built-in calls to the checked IR.
 import * as A from '../parse/ast.ts';
-import { diag, DiagnosticError } from '../parse/diagnostic.ts';
+import { diag, DiagnosticError, type Diagnostic } from '../parse/diagnostic.ts';
+import { MAX_DOMAIN, MAX_EXPANDED_STATEMENTS, MAX_INLINE_DEPTH, MAX_QUANTIFIER_WORK } from '../parse/bounds.ts';
 import { spanText, type Span } from '../parse/source.ts';
 import type { ModelChecker } from './check.ts';
 import * as I from './ir.ts';
@@ -85,6 +86,13 @@ export class BodyChecker {
   private locals: I.Local[] = [];
   private paramType: I.ScalarType | null = null;
   private inlineExpansions = new Map<string, number>();
+  /** Statements of the current process so far, inline calls expanded (MAX_EXPANDED_STATEMENTS). */
+  private expanded = 0;
+  private tooLarge: Diagnostic | undefined;
+  /** How many times the statement being checked is unrolled (values of the enclosing `for`s). */
+  private unroll = 1;
+  /** Values enumerated by the enclosing quantifiers together (MAX_QUANTIFIER_WORK). */
+  private quantWork = 1;
   /** The process being checked (-1 outside a process body). */
   private processIndex = -1;
 
@@ -95,6 +103,9 @@ export class BodyChecker {
     this.slotCount = 0;
     this.locals = [];
     this.inlineExpansions = new Map();
+    this.expanded = 0;
+    this.tooLarge = undefined;
+    this.unroll = 1;
     const before = this.m.diagnostics.length;
     const scope: Scope = { names: new Map(), parent: null };
     this.paramType = this.m.processParamTypes[index];
@@ -190,6 +201,14 @@ export class BodyChecker {
   }
 
   private stmt(s: A.Stmt, scope: Scope, place: Place, out: I.Stmt[]): void {
+    if (this.tooLarge) throw new DiagnosticError(this.tooLarge); // reported once, where the bound was passed
+    this.expanded += this.unroll;
+    if (this.expanded > MAX_EXPANDED_STATEMENTS) {
+      this.tooLarge = diag('size', `this process expands to more than ${MAX_EXPANDED_STATEMENTS.toLocaleString('en-US')} statements (inline calls expanded)`, s.span, {
+        hint: 'docs/limits.md',
+      });
+      throw new DiagnosticError(this.tooLarge);
+    }
     switch (s.kind) {
       case 'assign':
         out.push(this.assign(s, scope));
@@ -255,7 +274,15 @@ export class BodyChecker {
             ? { ...place, loop: 'inside', breakLeavesSymFor: false }
             : { ...place, loop: 'inside', symFor: shown, breakLeavesSymFor: true, returnLeavesSymFor: place.inline !== 'none' };
         const before = this.m.diagnostics.length;
-        const body = this.stmts(s.body, inner, innerPlace);
+        // The compiler unrolls the loop: its body counts once per value.
+        const unroll = this.unroll;
+        this.unroll = unroll * I.typeSize(over);
+        let body: I.Stmt[];
+        try {
+          body = this.stmts(s.body, inner, innerPlace);
+        } finally {
+          this.unroll = unroll;
+        }
         if (sym !== undefined && this.m.diagnostics.length === before) this.checkSymmetricFor(slot, shown, s.variable.name, body);
         out.push({ kind: 'for', slot, over, body, span: s.span });
         return;
@@ -301,6 +328,8 @@ export class BodyChecker {
     const v = s.value;
     if (v.kind === 'any') {
       const over = this.m.scalarType(v.type, 'any()');
+      const size = I.typeSize(over);
+      if (size > MAX_DOMAIN) fail(`any() over ${size.toLocaleString('en-US')} values: at most ${MAX_DOMAIN.toLocaleString('en-US')} choices (docs/limits.md)`, v.type.span, 'size');
       this.assignable(target.type, over, v.span);
       return { kind: 'any', target, over, span: s.span };
     }
@@ -359,6 +388,7 @@ export class BodyChecker {
     }
     const decl = entry.decl;
     if (place.inlineStack.includes(name)) fail(`inline '${name}' expands itself`, call.callee.span);
+    if (place.inlineStack.length >= MAX_INLINE_DEPTH) fail(`inline calls nested more than ${MAX_INLINE_DEPTH} deep (docs/limits.md)`, call.callee.span, 'nesting');
     if (call.args.length !== decl.params.length) fail(`inline '${name}' takes ${decl.params.length} argument(s), not ${call.args.length}`, call.span);
     const names = new Map<string, Binding>();
     decl.params.forEach((p, i) => names.set(p.name, { kind: 'arg', expr: this.expr(call.args[i], scope) }));
@@ -665,9 +695,21 @@ export class BodyChecker {
         return fail('any(T) can only stand alone on the right of an assignment: x = any(T);', span);
       case 'quant': {
         const over = this.m.scalarType(e.type, 'a quantifier range');
+        const size = I.typeSize(over);
+        if (size > MAX_DOMAIN) fail(`a quantifier over ${size.toLocaleString('en-US')} values: at most ${MAX_DOMAIN.toLocaleString('en-US')} (docs/limits.md)`, e.type.span, 'size');
+        const work = this.quantWork * size;
+        if (work > MAX_QUANTIFIER_WORK)
+          fail(`nested quantifiers enumerate ${work.toLocaleString('en-US')} values: at most ${MAX_QUANTIFIER_WORK.toLocaleString('en-US')} (docs/limits.md)`, e.type.span, 'size');
         const slot = this.slotCount++;
         const inner: Scope = { names: new Map([[e.variable.name, { kind: 'bound', slot, type: over }]]), parent: scope };
-        const body = this.expr(e.body, inner);
+        const outerWork = this.quantWork;
+        this.quantWork = work;
+        let body: I.Expr;
+        try {
+          body = this.expr(e.body, inner);
+        } finally {
+          this.quantWork = outerWork;
+        }
         const want = e.q === 'sum' ? 'int' : 'bool';
         if (body.type.kind !== want) fail(`the body of '${e.q}' must be ${want === 'int' ? 'an integer' : 'a bool'}`, e.body.span);
         const bs = symmetricOf(body.type);

@@ -7,6 +7,18 @@ import { BodyChecker, symmetricOf, type Binding, type Scope } from './body.ts';
 import { ConstDivisionByZero, evalConst, NotConstant } from './consteval.ts';
 import * as I from './ir.ts';
 import { loadProgram, type LoadedProgram, type ReadText } from './load.ts';
+import { MAX_DEFINITION_CHAIN, MAX_INLINE_DEPTH, MAX_INSTANCES, MAX_STATE_VALUES } from '../parse/bounds.ts';
+
+/** Scalars in a value of type `t`. */
+export function valueCount(t: I.Type): number {
+  if (I.isScalar(t)) return 1;
+  if (t.kind === 'array') return I.typeSize(t.index) * valueCount(t.elem);
+  return t.fields.reduce((n, f) => n + valueCount(f.type), 0);
+}
+
+function tooManyValues(n: number, span: Span): Diagnostic {
+  return diag('size', `${n.toLocaleString('en-US')} values: a state holds at most ${MAX_STATE_VALUES.toLocaleString('en-US')} (docs/limits.md)`, span);
+}
 
 export type ConstOverrides = Readonly<Record<string, string | number | boolean>>;
 
@@ -49,6 +61,10 @@ export class ModelChecker {
   /** Labels of each process (syntactic, through inline calls), for `p@L`. */
   readonly processLabels: Set<string>[] = [];
   readonly processParamTypes: (I.ScalarType | null)[] = [];
+  /** Constants and types being resolved right now, one inside another. */
+  private chain = 0;
+  private chainTooLong: Diagnostic | undefined;
+  private readonly inlineLabels = new Map<string, Set<string>>();
 
   constructor(
     private readonly program: LoadedProgram,
@@ -108,7 +124,15 @@ export class ModelChecker {
     }
     // Process parameters and labels, needed before any body refers to another process.
     for (const p of this.processDecls) {
-      const t = p.param ? this.guard(() => this.scalarType(p.param!.type, 'a process parameter')) : null;
+      const t = p.param
+        ? this.guard(() => {
+            const type = this.scalarType(p.param!.type, 'a process parameter');
+            const n = I.typeSize(type);
+            if (n > MAX_INSTANCES)
+              throw new DiagnosticError(diag('size', `${n.toLocaleString('en-US')} instances of '${p.name.name}': at most ${MAX_INSTANCES.toLocaleString('en-US')} (docs/limits.md)`, p.param!.type.span));
+            return type;
+          })
+        : null;
       this.processParamTypes.push(t ?? null);
       this.processLabels.push(this.collectLabels(p.body, new Set()));
     }
@@ -223,11 +247,18 @@ export class ModelChecker {
           s.branches.forEach((b) => b.forEach(visit));
           break;
         case 'call': {
+          // Each inline's labels once (an inline called twice by each of 30 others is not walked
+          // 2^30 times), and no deeper than inlines may nest (the body checker reports that).
           const e = this.entries.get(s.call.callee.name);
-          if (e?.kind === 'inline' && !inlines.has(e.decl.name.name)) {
-            inlines.add(e.decl.name.name);
-            this.collectLabels(e.decl.body, inlines, out);
-            inlines.delete(e.decl.name.name);
+          if (e?.kind === 'inline' && !inlines.has(e.decl.name.name) && inlines.size < MAX_INLINE_DEPTH) {
+            let own = this.inlineLabels.get(e.decl.name.name);
+            if (!own) {
+              inlines.add(e.decl.name.name);
+              own = this.collectLabels(e.decl.body, inlines, new Set());
+              inlines.delete(e.decl.name.name);
+              this.inlineLabels.set(e.decl.name.name, own);
+            }
+            for (const l of own) out.add(l);
           }
           break;
         }
@@ -263,11 +294,33 @@ export class ModelChecker {
     return out;
   }
 
+  /** Runs `f` one definition deeper (docs/limits.md: MAX_DEFINITION_CHAIN); reported once. */
+  private deeper<T>(span: Span, f: () => T): T {
+    if (this.chainTooLong) throw new DiagnosticError(this.chainTooLong); // the model fails anyway: no quadratic retries
+    if (this.chain >= MAX_DEFINITION_CHAIN) {
+      this.chainTooLong ??= diag('nesting', `defined through a chain of more than ${MAX_DEFINITION_CHAIN} constants or types`, span, {
+        hint: 'docs/limits.md',
+      });
+      throw new DiagnosticError(this.chainTooLong);
+    }
+    this.chain++;
+    try {
+      return f();
+    } finally {
+      this.chain--;
+    }
+  }
+
   constant(decl: Extract<A.Decl, { kind: 'const' }>): I.ConstantValue {
     const name = decl.name.name;
     const cached = this.constCache.get(name);
     if (cached === 'busy') throw new DiagnosticError(diag('const', `constant '${name}' is defined in terms of itself`, decl.name.span));
     if (cached) return cached;
+    return this.deeper(decl.name.span, () => this.constantAt(decl));
+  }
+
+  private constantAt(decl: Extract<A.Decl, { kind: 'const' }>): I.ConstantValue {
+    const name = decl.name.name;
     this.constCache.set(name, 'busy');
     try {
       const body = new BodyChecker(this);
@@ -361,9 +414,15 @@ export class ModelChecker {
         } else {
           const n = this.constValue(new BodyChecker(this).intExpr(t.index, null), 'an array size');
           if (n < 1) throw new DiagnosticError(diag('type', `array size must be at least 1, not ${n}`, t.index.span));
+          if (n > MAX_STATE_VALUES) throw new DiagnosticError(tooManyValues(n, t.index.span));
           index = { kind: 'int', lo: 0, hi: n - 1 };
         }
-        return { kind: 'array', index, elem: this.resolveType(t.elem) };
+        const size = I.typeSize(index);
+        if (size > MAX_STATE_VALUES) throw new DiagnosticError(tooManyValues(size, t.index.span));
+        const array: I.Type = { kind: 'array', index, elem: this.resolveType(t.elem) };
+        const values = valueCount(array);
+        if (values > MAX_STATE_VALUES) throw new DiagnosticError(tooManyValues(values, t.span));
+        return array;
       }
       case 'named':
         return this.namedType(t.name);
@@ -391,6 +450,10 @@ export class ModelChecker {
     const cached = this.typeCache.get(name.name);
     if (cached === 'busy') throw new DiagnosticError(diag('type', `type '${name.name}' is defined in terms of itself`, name.span));
     if (cached) return cached;
+    return this.deeper(name.span, () => this.namedTypeAt(name, e));
+  }
+
+  private namedTypeAt(name: A.Ident, e: Extract<Entry, { kind: 'type' | 'struct' }>): I.Type {
     this.typeCache.set(name.name, 'busy');
     try {
       let t: I.Type;

@@ -1,5 +1,6 @@
 // Reads a model and the files it imports (each once, paths relative to the importer).
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { MAX_SOURCE_BYTES } from '../parse/bounds.ts';
 import { dirname, relative, resolve } from 'node:path';
 import type { Decl } from '../parse/ast.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
@@ -15,7 +16,30 @@ export interface LoadedProgram {
 /** `readText` is injectable so tests can load models from memory. */
 export type ReadText = (absPath: string) => string;
 
-export function loadProgram(path: string, readText: ReadText = (p) => readFileSync(p, 'utf8')): { program?: LoadedProgram; diagnostics: Diagnostic[] } {
+/**
+ * Reads a model file: only a regular file of at most MAX_SOURCE_BYTES (not a device, a FIFO or
+ * /proc file read until memory runs out), and only text (a binary file is refused as a whole,
+ * and nothing of it is echoed).
+ */
+export function readModelText(p: string): string {
+  const st = statSync(p);
+  if (st.isDirectory()) throw new Error('it is a folder, not a model file');
+  if (!st.isFile()) throw new Error('not a regular file');
+  if (st.size > MAX_SOURCE_BYTES) throw new Error(`larger than ${MAX_SOURCE_BYTES / (1024 * 1024)} MiB (docs/limits.md)`);
+  const fd = openSync(p, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(MAX_SOURCE_BYTES + 1);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    if (n > MAX_SOURCE_BYTES) throw new Error(`larger than ${MAX_SOURCE_BYTES / (1024 * 1024)} MiB (docs/limits.md)`);
+    const bytes = buf.subarray(0, n);
+    if (bytes.includes(0)) throw new Error('not a text file (it contains NUL bytes)');
+    return bytes.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function loadProgram(path: string, readText: ReadText = readModelText): { program?: LoadedProgram; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const files: SourceFile[] = [];

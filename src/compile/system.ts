@@ -2,14 +2,15 @@
 // per process instance, validation against the memory model, then the generated kernel. A
 // TransitionSystem is a value; `instantiate` turns its source into functions (in the main
 // thread or in a worker), handing the generated code its runtime.
-import type * as IR from '../check/ir.ts';
+import * as IR from '../check/ir.ts';
 import { memoryModel, memoryRuntime, memorySpec, type MemoryModel, type MemoryModelName } from '../memory/index.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
-import type { Diagnostic } from '../parse/diagnostic.ts';
+import { diag, type Diagnostic } from '../parse/diagnostic.ts';
+import { MAX_INSTANCES, MAX_STATE_VALUES } from '../parse/bounds.ts';
 import { lineCol } from '../parse/source.ts';
 import { buildAutomaton, type Automaton } from './automaton.ts';
 import { emitKernel, type ActionInfo } from './emit-kernel.ts';
-import { buildLayout, flattenValue, type StateLayout } from './layout.ts';
+import { buildLayout, flattenValue, slotCount, type StateLayout } from './layout.ts';
 import { planPacking, slotRange, type Packing } from './packing.ts';
 import { Canonicalizer } from './canonical.ts';
 import { kernelRuntime, type ViolationSignal } from './runtime.ts';
@@ -60,7 +61,19 @@ export interface TransitionSystem {
 
 export function compile(model: IR.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
   const memory = memoryModel(memorySpec(options.memory ?? 'sc', options.storeBuffer));
+  const tooBig = sizeDiagnostic(model);
+  if (tooBig) return { diagnostics: [tooBig] };
   const layout = buildLayout(model, memory);
+  if (layout.width > MAX_STATE_VALUES)
+    return {
+      diagnostics: [
+        diag('size', `the state holds ${layout.width.toLocaleString('en-US')} values under --memory ${options.memory ?? 'sc'}: at most ${MAX_STATE_VALUES.toLocaleString('en-US')} (docs/limits.md)`, {
+          file: model.mainFile,
+          start: 0,
+          end: 0,
+        }),
+      ],
+    };
 
   const automata: Automaton[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -76,9 +89,10 @@ export function compile(model: IR.CheckedModel, options: CompileOptions = {}): {
 
   const selected = options.invariants ?? model.invariants.map((i) => i.name);
   const invariants = model.invariants.filter((i) => selected.includes(i.name));
+  const ownerOfPc = new Map(layout.instances.map((inst, i) => [inst.pcSlot, i]));
   const ranges = layout.slotNames.map((sn, slot) => {
     if (sn.range) return sn.range;
-    const owner = layout.instances.findIndex((inst) => inst.pcSlot === slot);
+    const owner = ownerOfPc.get(slot) ?? -1;
     return slotRange(sn.type, owner >= 0 ? automata[owner].nodes.length : 0);
   });
   const packing = planPacking(ranges);
@@ -135,6 +149,29 @@ function initialState(model: IR.CheckedModel, layout: StateLayout): Int32Array {
     });
   }
   return initial;
+}
+
+/**
+ * The bounds on instances and state values (docs/limits.md), checked before anything is laid
+ * out: at the process or location that passes them.
+ */
+function sizeDiagnostic(model: IR.CheckedModel): Diagnostic | undefined {
+  let values = 0;
+  for (const g of model.globals) {
+    values += slotCount(g.type);
+    if (values > MAX_STATE_VALUES) return diag('size', `the shared locations hold more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`, g.span);
+  }
+  let instances = 0;
+  for (const p of model.processes) {
+    const n = p.param ? IR.typeSize(p.param.type) : 1;
+    instances += n;
+    if (instances > MAX_INSTANCES)
+      return diag('size', `more than ${MAX_INSTANCES.toLocaleString('en-US')} process instances in all (docs/limits.md)`, p.span);
+    values += n * (1 + p.locals.reduce((k, l) => k + slotCount(l.type), 0));
+    if (values > MAX_STATE_VALUES)
+      return diag('size', `with the instances of '${p.name}', the state holds more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`, p.span);
+  }
+  return undefined;
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
