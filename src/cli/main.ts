@@ -82,8 +82,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--steps <N>', 'longest walk (default 1000)')
     .option('--seed <S>', 'seed of the walks; the same seed gives the same walks (default 1)')
     .option('--runs <R>', 'number of walks (default 1)');
-  colorOptions(memoryOptions(explorationOptions(simulate))).action((model: string, flags: SimulateFlags) => {
-    code = simulateCommand(model, flags);
+  colorOptions(memoryOptions(explorationOptions(simulate))).action(async (model: string, flags: SimulateFlags) => {
+    code = await simulateCommand(model, flags);
   });
 
   const trace = program

@@ -24,7 +24,7 @@ export interface SimulateFlags extends TraceFlags, ModelFlags {
   color?: boolean;
 }
 
-export function simulateCommand(path: string, flags: SimulateFlags): number {
+export async function simulateCommand(path: string, flags: SimulateFlags): Promise<number> {
   const out = process.stdout;
   const err = process.stderr;
   const color = colorFor(out, flags.color);
@@ -40,7 +40,7 @@ export function simulateCommand(path: string, flags: SimulateFlags): number {
   let interrupted = false;
   const onSigint = () => (interrupted = true);
   process.on('SIGINT', onSigint);
-  const r = simulate(system, kernel, { steps, runs, seed, deadlock: flags.deadlock, shouldStop: () => interrupted });
+  const r = await simulate(system, kernel, { steps, runs, seed, deadlock: flags.deadlock, shouldStop: () => interrupted });
   process.off('SIGINT', onSigint);
 
   const m = system.model;

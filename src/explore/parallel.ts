@@ -239,6 +239,8 @@ class Coordinator {
         tableLog2: this.store.slotsLog2,
         lastLevel,
         deadlock: this.options.deadlock !== false,
+        // On this thread, give the event loop (limits, Ctrl-C, progress) a turn every 50 ms.
+        ...(inline ? { yieldAt: Date.now() + 50 } : {}),
       };
       const results = inline
         ? [expandLevel(task)]

@@ -33,13 +33,19 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function simulate(system: TransitionSystem, kernel: Kernel, o: SimulateOptions): SimulateResult {
+/**
+ * Async only so that the event loop gets a turn every ~100 ms of walking: that is when Ctrl-C
+ * (via `shouldStop`) is noticed, also in the middle of one long walk.
+ */
+export async function simulate(system: TransitionSystem, kernel: Kernel, o: SimulateOptions): Promise<SimulateResult> {
   const W = system.layout.width;
   const ex = new Expander(kernel, W, o.deadlock !== false);
   const out = ex.out;
   const next = rng(o.seed);
   const start = Date.now();
   let stepsTaken = 0;
+  let sinceLook = 0;
+  let lastYield = start;
   const found = (run: number, v: FoundViolation): SimulateResult => ({
     verdict: 'violation',
     violation: v,
@@ -55,6 +61,11 @@ export function simulate(system: TransitionSystem, kernel: Kernel, o: SimulateOp
     const v0 = invariantViolation(system, kernel, state, 0, 0, () => []);
     if (v0) return found(run, v0);
     for (let step = 0; step < o.steps; step++) {
+      if ((++sinceLook & 255) === 0 && Date.now() - lastYield >= 100) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+        if (o.shouldStop?.()) return { verdict: 'incomplete', violation: null, run, runsDone: run, stepsTaken, durationMs: Date.now() - start };
+      }
       ex.expand(state, 0);
       if (ex.deadlocked) return found(run, deadlockViolation(path.length, [...path]));
       if (ex.count === 0 && !ex.failed) break; // every process is done or idle: this walk is over
