@@ -204,9 +204,14 @@ export class BodyChecker {
     if (this.tooLarge) throw new DiagnosticError(this.tooLarge); // reported once, where the bound was passed
     this.expanded += this.unroll;
     if (this.expanded > MAX_EXPANDED_STATEMENTS) {
-      this.tooLarge = diag('size', `this process expands to more than ${MAX_EXPANDED_STATEMENTS.toLocaleString('en-US')} statements (inline calls expanded)`, s.span, {
-        hint: 'docs/limits.md',
-      });
+      this.tooLarge = diag(
+        'size',
+        `this process expands to more than ${MAX_EXPANDED_STATEMENTS.toLocaleString('en-US')} statements (inline calls expanded)`,
+        s.span,
+        {
+          hint: 'docs/limits.md',
+        },
+      );
       throw new DiagnosticError(this.tooLarge);
     }
     switch (s.kind) {
@@ -329,7 +334,8 @@ export class BodyChecker {
     if (v.kind === 'any') {
       const over = this.m.scalarType(v.type, 'any()');
       const size = I.typeSize(over);
-      if (size > MAX_DOMAIN) fail(`any() over ${size.toLocaleString('en-US')} values: at most ${MAX_DOMAIN.toLocaleString('en-US')} choices (docs/limits.md)`, v.type.span, 'size');
+      if (size > MAX_DOMAIN)
+        fail(`any() over ${size.toLocaleString('en-US')} values: at most ${MAX_DOMAIN.toLocaleString('en-US')} choices (docs/limits.md)`, v.type.span, 'size');
       this.assignable(target.type, over, v.span);
       return { kind: 'any', target, over, span: s.span };
     }
@@ -388,7 +394,8 @@ export class BodyChecker {
     }
     const decl = entry.decl;
     if (place.inlineStack.includes(name)) fail(`inline '${name}' expands itself`, call.callee.span);
-    if (place.inlineStack.length >= MAX_INLINE_DEPTH) fail(`inline calls nested more than ${MAX_INLINE_DEPTH} deep (docs/limits.md)`, call.callee.span, 'nesting');
+    if (place.inlineStack.length >= MAX_INLINE_DEPTH)
+      fail(`inline calls nested more than ${MAX_INLINE_DEPTH} deep (docs/limits.md)`, call.callee.span, 'nesting');
     if (call.args.length !== decl.params.length) fail(`inline '${name}' takes ${decl.params.length} argument(s), not ${call.args.length}`, call.span);
     const names = new Map<string, Binding>();
     decl.params.forEach((p, i) => names.set(p.name, { kind: 'arg', expr: this.expr(call.args[i], scope) }));
@@ -696,10 +703,15 @@ export class BodyChecker {
       case 'quant': {
         const over = this.m.scalarType(e.type, 'a quantifier range');
         const size = I.typeSize(over);
-        if (size > MAX_DOMAIN) fail(`a quantifier over ${size.toLocaleString('en-US')} values: at most ${MAX_DOMAIN.toLocaleString('en-US')} (docs/limits.md)`, e.type.span, 'size');
+        if (size > MAX_DOMAIN)
+          fail(`a quantifier over ${size.toLocaleString('en-US')} values: at most ${MAX_DOMAIN.toLocaleString('en-US')} (docs/limits.md)`, e.type.span, 'size');
         const work = this.quantWork * size;
         if (work > MAX_QUANTIFIER_WORK)
-          fail(`nested quantifiers enumerate ${work.toLocaleString('en-US')} values: at most ${MAX_QUANTIFIER_WORK.toLocaleString('en-US')} (docs/limits.md)`, e.type.span, 'size');
+          fail(
+            `nested quantifiers enumerate ${work.toLocaleString('en-US')} values: at most ${MAX_QUANTIFIER_WORK.toLocaleString('en-US')} (docs/limits.md)`,
+            e.type.span,
+            'size',
+          );
         const slot = this.slotCount++;
         const inner: Scope = { names: new Map([[e.variable.name, { kind: 'bound', slot, type: over }]]), parent: scope };
         const outerWork = this.quantWork;

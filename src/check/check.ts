@@ -129,7 +129,13 @@ export class ModelChecker {
             const type = this.scalarType(p.param!.type, 'a process parameter');
             const n = I.typeSize(type);
             if (n > MAX_INSTANCES)
-              throw new DiagnosticError(diag('size', `${n.toLocaleString('en-US')} instances of '${p.name.name}': at most ${MAX_INSTANCES.toLocaleString('en-US')} (docs/limits.md)`, p.param!.type.span));
+              throw new DiagnosticError(
+                diag(
+                  'size',
+                  `${n.toLocaleString('en-US')} instances of '${p.name.name}': at most ${MAX_INSTANCES.toLocaleString('en-US')} (docs/limits.md)`,
+                  p.param!.type.span,
+                ),
+              );
             return type;
           })
         : null;

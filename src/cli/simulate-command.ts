@@ -53,7 +53,7 @@ export async function simulateCommand(path: string, flags: SimulateFlags): Promi
   if (r.violation) {
     const trace = replay(system, kernel, r.violation);
     const doc = traceDocument(system, trace, r.violation, { version: VERSION, origin: { command: 'simulate', seed, run: r.run }, memory });
-    if (traceOpt.out) writeTrace(traceOpt.out, renderTrace(system, trace, r.violation, doc, traceOpt.format, colorFor(out, false)));
+    if (traceOpt.out) writeTrace(traceOpt.out, renderTrace(system, trace, r.violation, doc, traceOpt.format, colorFor(out, false)), traceOpt.force);
     else if (!flags.quiet) traceText = renderTrace(system, trace, r.violation, doc, traceOpt.format, flags.json ? errColor : color) as string;
     lines.push(
       color.red.bold(

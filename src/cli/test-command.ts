@@ -2,7 +2,7 @@
 // its expectation, print one line per check and `N passed, N failed`. Exit 0 when every
 // check met its expectation, 1 when one did not, 2 when a spec or its model is unusable
 // (those are listed as failed checks too, and the other checks still run).
-import { existsSync, writeFileSync } from 'node:fs';
+import { checkOutputPath, writeOutputFile } from './output-file.ts';
 import { relative } from 'node:path';
 import type { ExploreResult } from '../explore/bfs.ts';
 import { memorySpec } from '../memory/index.ts';
@@ -56,7 +56,7 @@ export function judge(expect: SpecCheck['expect'], r: ExploreResult): string | u
 }
 
 export async function testCommand(args: string[], flags: TestFlags): Promise<number> {
-  if (flags.junit && existsSync(flags.junit) && !flags.force) failOption(`--junit: ${flags.junit} already exists; pass --force to overwrite it`);
+  if (flags.junit) checkOutputPath('--junit', flags.junit, flags.force);
   // With --json, stdout carries the one report; the lines a person reads go to stderr.
   const out = flags.json ? process.stderr : process.stdout;
   const color = colorFor(out, flags.color);
@@ -130,7 +130,7 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
   }
   const passed = outcomes.filter((o) => o.ok).length;
   const failed = outcomes.length - passed;
-  if (flags.junit) writeFileSync(flags.junit, junitXml(outcomes.map(junitCase)));
+  if (flags.junit) writeOutputFile('--junit', flags.junit, junitXml(outcomes.map(junitCase)), flags.force);
   if (flags.json) process.stdout.write(JSON.stringify(jsonReport(outcomes, passed, failed)) + '\n');
   out.write(`${passed} passed, ${failed} failed\n`);
   if (outcomes.some((o) => o.badInput)) return EXIT.input;

@@ -67,11 +67,15 @@ export function compile(model: IR.CheckedModel, options: CompileOptions = {}): {
   if (layout.width > MAX_STATE_VALUES)
     return {
       diagnostics: [
-        diag('size', `the state holds ${layout.width.toLocaleString('en-US')} values under --memory ${options.memory ?? 'sc'}: at most ${MAX_STATE_VALUES.toLocaleString('en-US')} (docs/limits.md)`, {
-          file: model.mainFile,
-          start: 0,
-          end: 0,
-        }),
+        diag(
+          'size',
+          `the state holds ${layout.width.toLocaleString('en-US')} values under --memory ${options.memory ?? 'sc'}: at most ${MAX_STATE_VALUES.toLocaleString('en-US')} (docs/limits.md)`,
+          {
+            file: model.mainFile,
+            start: 0,
+            end: 0,
+          },
+        ),
       ],
     };
 
@@ -159,17 +163,21 @@ function sizeDiagnostic(model: IR.CheckedModel): Diagnostic | undefined {
   let values = 0;
   for (const g of model.globals) {
     values += slotCount(g.type);
-    if (values > MAX_STATE_VALUES) return diag('size', `the shared locations hold more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`, g.span);
+    if (values > MAX_STATE_VALUES)
+      return diag('size', `the shared locations hold more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`, g.span);
   }
   let instances = 0;
   for (const p of model.processes) {
     const n = p.param ? IR.typeSize(p.param.type) : 1;
     instances += n;
-    if (instances > MAX_INSTANCES)
-      return diag('size', `more than ${MAX_INSTANCES.toLocaleString('en-US')} process instances in all (docs/limits.md)`, p.span);
+    if (instances > MAX_INSTANCES) return diag('size', `more than ${MAX_INSTANCES.toLocaleString('en-US')} process instances in all (docs/limits.md)`, p.span);
     values += n * (1 + p.locals.reduce((k, l) => k + slotCount(l.type), 0));
     if (values > MAX_STATE_VALUES)
-      return diag('size', `with the instances of '${p.name}', the state holds more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`, p.span);
+      return diag(
+        'size',
+        `with the instances of '${p.name}', the state holds more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`,
+        p.span,
+      );
   }
   return undefined;
 }

@@ -161,7 +161,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       return r;
     };
     let levelIndex = 0;
-    states: for (let i = 0; i < curCount; i++) {
+    level: for (let i = 0; i < curCount; i++) {
       levelIndex = i;
       const index = levelStart + i;
       kernel.unpack(cur, i * K, scratch, 0);
@@ -180,7 +180,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
         if (work >= WORK_SLICE && (j & 63) === 63 && j < n - 1) {
           // In the middle of one huge state: its remaining successors are not looked at.
           stop = await look(true);
-          if (stop) break states;
+          if (stop) break level;
         }
         kernel.pack(buf, so, packed, 0);
         if (lastLevel) {

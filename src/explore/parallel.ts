@@ -259,7 +259,10 @@ class Coordinator {
       };
       const results = inline
         ? [expandLevel(task)]
-        : ((await Promise.race([Promise.all(Array.from({ length: this.options.workers }, () => this.pool.pool.run(task))), this.pool.failed])) as LevelResult[]);
+        : ((await Promise.race([
+            Promise.all(Array.from({ length: this.options.workers }, () => this.pool.pool.run(task))),
+            this.pool.failed,
+          ])) as LevelResult[]);
       const again: number[] = [];
       for (const r of results) {
         this.transitions += r.transitions;

@@ -15,7 +15,8 @@ export function renderDiagnostic(d: Diagnostic, color: ChalkInstance): string {
     let width = end.line === line ? Math.max(1, end.col - col + 1) : 1;
     // A very long line (generated input) is shown as a window around the caret.
     const from = full.length > MAX_SHOWN ? Math.max(0, Math.min(col - 1 - MAX_SHOWN / 2, full.length - MAX_SHOWN)) : 0;
-    const text = from > 0 || full.length > MAX_SHOWN ? `${from > 0 ? '…' : ''}${full.slice(from, from + MAX_SHOWN)}${from + MAX_SHOWN < full.length ? '…' : ''}` : full;
+    const text =
+      from > 0 || full.length > MAX_SHOWN ? `${from > 0 ? '…' : ''}${full.slice(from, from + MAX_SHOWN)}${from + MAX_SHOWN < full.length ? '…' : ''}` : full;
     const caretCol = col - from + (from > 0 ? 1 : 0);
     width = Math.min(width, MAX_SHOWN - (col - 1 - from));
     const gutter = String(line);
