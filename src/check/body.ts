@@ -624,6 +624,8 @@ export class BodyChecker {
     const span = e.span;
     switch (e.kind) {
       case 'int':
+        // Up to 2^31: `-2147483648` is a minus applied to one.
+        if (!(e.value <= 2 ** 31)) fail(`the integer ${spanText(span)} does not fit in 32 bits (at most ${2 ** 31 - 1})`, span, 'const');
         return { kind: 'lit', value: e.value, type: INT, span };
       case 'bool':
         return { kind: 'lit', value: e.value ? 1 : 0, type: BOOL, span };

@@ -4,7 +4,7 @@ import * as A from '../parse/ast.ts';
 import { diag, DiagnosticError, type Diagnostic } from '../parse/diagnostic.ts';
 import { spanText, type Span } from '../parse/source.ts';
 import { BodyChecker, symmetricOf, type Binding, type Scope } from './body.ts';
-import { ConstDivisionByZero, evalConst, NotConstant } from './consteval.ts';
+import { ConstDivisionByZero, evalExact, NotConstant } from './consteval.ts';
 import * as I from './ir.ts';
 import { loadProgram, type LoadedProgram, type ReadText } from './load.ts';
 import { MAX_DEFINITION_CHAIN, MAX_INLINE_DEPTH, MAX_INSTANCES, MAX_STATE_VALUES } from '../parse/bounds.ts';
@@ -15,6 +15,9 @@ export function valueCount(t: I.Type): number {
   if (t.kind === 'array') return I.typeSize(t.index) * valueCount(t.elem);
   return t.fields.reduce((n, f) => n + valueCount(f.type), 0);
 }
+
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
 
 function tooManyValues(n: number, span: Span): Diagnostic {
   return diag('size', `${n.toLocaleString('en-US')} values: a state holds at most ${MAX_STATE_VALUES.toLocaleString('en-US')} (docs/limits.md)`, span);
@@ -106,6 +109,9 @@ export class ModelChecker {
     this.declareNames(decls);
     this.checkOverrides();
     const constants = this.allConstants();
+    // A constant that failed (a bad --const above all) would be reported again at every use,
+    // as a type it does not have: say it once and stop.
+    if (this.diagnostics.length) return { diagnostics: this.diagnostics };
     // Symmetric types, each checked once even when nothing uses it.
     const symmetricTypes: I.SymmetricType[] = [];
     for (const d of decls) {
@@ -351,17 +357,19 @@ export class ModelChecker {
   }
 
   private overrideValue(name: string, type: I.Type, raw: string | number | boolean): number {
+    const text0 = String(raw);
+    const shown = text0.length > 40 ? `${text0.slice(0, 40)}… (${text0.length} characters)` : text0;
     const bad = (expected: string): never => {
       throw new DiagnosticError(
-        diag('const', `constant '${name}' takes ${expected}, not '${String(raw)}'`, undefined, {
+        diag('const', `constant '${name}' takes ${expected}, not '${shown}'`, undefined, {
           notes: [`the model's constants are: ${this.constSummary()}`],
         }),
       );
     };
     const text = String(raw).trim();
     if (type.kind === 'bool') {
-      if (text === 'true' || text === '1') return 1;
-      if (text === 'false' || text === '0') return 0;
+      if (text === 'true') return 1;
+      if (text === 'false') return 0;
       return bad('true or false');
     }
     if (type.kind === 'enum') {
@@ -369,7 +377,9 @@ export class ModelChecker {
       return i >= 0 ? i : bad(`a member of ${type.name} (${type.members.join(', ')})`);
     }
     if (!/^-?[0-9]+$/.test(text)) return bad('an integer');
-    return Number(text);
+    const v = BigInt(text);
+    if (v < INT32_MIN || v > INT32_MAX) return bad(`an integer that fits in 32 bits (${INT32_MIN}..${INT32_MAX})`);
+    return Number(v);
   }
 
   private constSummary(): string {
@@ -382,7 +392,11 @@ export class ModelChecker {
   /** The value of a checked constant expression, or a diagnostic at its span. */
   constValue(e: I.Expr, what = 'a constant expression'): number {
     try {
-      return evalConst(e);
+      // Exact, and then it must fit in a state's 32-bit slot (docs/limits.md).
+      const v = evalExact(e);
+      if (v < INT32_MIN || v > INT32_MAX)
+        throw new DiagnosticError(diag('const', `${what} is ${v}, which does not fit in 32 bits (${INT32_MIN}..${INT32_MAX})`, e.span));
+      return Number(v);
     } catch (err) {
       if (err instanceof NotConstant) throw new DiagnosticError(diag('const', `expected ${what}: this reads state`, e.span));
       if (err instanceof ConstDivisionByZero) throw new DiagnosticError(diag('const', 'division by zero in a constant expression', e.span));
