@@ -68,6 +68,7 @@ export class ModelChecker {
   private chain = 0;
   private chainTooLong: Diagnostic | undefined;
   private readonly inlineLabels = new Map<string, Set<string>>();
+  private badOverride = false;
 
   constructor(
     private readonly program: LoadedProgram,
@@ -109,9 +110,9 @@ export class ModelChecker {
     this.declareNames(decls);
     this.checkOverrides();
     const constants = this.allConstants();
-    // A constant that failed (a bad --const above all) would be reported again at every use,
-    // as a type it does not have: say it once and stop.
-    if (this.diagnostics.length) return { diagnostics: this.diagnostics };
+    // A bad --const would be reported again at every use of the constant, as a type it does not
+    // have: say it once and stop (mistakes in the file itself are all reported).
+    if (this.badOverride) return { diagnostics: this.diagnostics };
     // Symmetric types, each checked once even when nothing uses it.
     const symmetricTypes: I.SymmetricType[] = [];
     for (const d of decls) {
@@ -360,6 +361,7 @@ export class ModelChecker {
     const text0 = String(raw);
     const shown = text0.length > 40 ? `${text0.slice(0, 40)}… (${text0.length} characters)` : text0;
     const bad = (expected: string): never => {
+      this.badOverride = true;
       throw new DiagnosticError(
         diag('const', `constant '${name}' takes ${expected}, not '${shown}'`, undefined, {
           notes: [`the model's constants are: ${this.constSummary()}`],

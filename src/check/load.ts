@@ -22,18 +22,36 @@ export type ReadText = (absPath: string) => string;
  * and nothing of it is echoed).
  */
 export function readModelText(p: string): string {
+  const bytes = readRegularFile(p, MAX_SOURCE_BYTES);
+  if (bytes.includes(0)) throw new Error('not a text file (it contains NUL bytes)');
+  return bytes.toString('utf8');
+}
+
+/**
+ * The bytes of a regular file of at most `max` bytes; anything else (a folder, a device, a
+ * FIFO, a larger file, or a /proc file that says size 0 and is not) is an error with a reason.
+ */
+export function readRegularFile(p: string, max: number): Buffer {
+  const tooLarge = () => new Error(`larger than ${max / (1024 * 1024)} MiB (docs/limits.md)`);
   const st = statSync(p);
-  if (st.isDirectory()) throw new Error('it is a folder, not a model file');
+  if (st.isDirectory()) throw new Error('it is a folder, not a file');
   if (!st.isFile()) throw new Error('not a regular file');
-  if (st.size > MAX_SOURCE_BYTES) throw new Error(`larger than ${MAX_SOURCE_BYTES / (1024 * 1024)} MiB (docs/limits.md)`);
+  if (st.size > max) throw tooLarge();
   const fd = openSync(p, 'r');
   try {
-    const buf = Buffer.allocUnsafe(MAX_SOURCE_BYTES + 1);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    if (n > MAX_SOURCE_BYTES) throw new Error(`larger than ${MAX_SOURCE_BYTES / (1024 * 1024)} MiB (docs/limits.md)`);
-    const bytes = buf.subarray(0, n);
-    if (bytes.includes(0)) throw new Error('not a text file (it contains NUL bytes)');
-    return bytes.toString('utf8');
+    let buf = Buffer.allocUnsafe(Math.min(max, Math.max(st.size, 65_536)) + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(max + 1, buf.length * 2));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const k = readSync(fd, buf, n, buf.length - n, null);
+      if (k === 0) return buf.subarray(0, n);
+      n += k;
+      if (n > max) throw tooLarge();
+    }
   } finally {
     closeSync(fd);
   }
