@@ -109,8 +109,13 @@ describe('1. deep nesting is a diagnostic at the place, not a stack overflow', (
 });
 
 describe('2. sizes past the documented bounds are a diagnostic before any search', () => {
+  it('an array of 2^32 elements', async () => {
+    const r = await run(['check', file('huge-array.mmu', 'model m;\nshared a: [4294967296]bool;\nprocess p { a[0] = true; }\n')]);
+    inputErrorAt(r, 'huge-array.mmu');
+    expect(r.stderr).toMatch(/4294967296 does not fit in 32 bits/);
+  });
   const cases: [string, string, string[]][] = [
-    ['huge-array.mmu', 'model m;\nshared a: [4294967296]bool;\nprocess p { a[0] = true; }\n', []],
+    ['max-array.mmu', 'model m;\nshared a: [2147483647]bool;\nprocess p { a[0] = true; }\n', []],
     ['big-array.mmu', 'model m;\nshared a: [10000000]bool;\nprocess p { a[0] = true; }\n', ['--memory-limit', '1G']],
     ['forall.mmu', `${X}invariant i: forall k: 0..2000000000 :: x >= 0;\nprocess p { x = 1; }\n`, []],
     ['nested-forall.mmu', `${X}invariant i: forall k: 0..9999 :: forall j: 0..9999 :: x >= 0;\nprocess p { x = 1; }\n`, []],
@@ -162,17 +167,23 @@ describe('2. sizes past the documented bounds are a diagnostic before any search
 // Every instance writes once: 2^N states, thousands of successors per state.
 const wide = (n: number) => file(`wide${n}.mmu`, `${X}process w(i: 0..${n - 1}) { x = 1; }\n`);
 
-/** Waits until the child has its SIGINT handler installed (Linux: SigCgt in /proc). */
-async function sigintHandled(child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+/**
+ * Waits until the child is surely searching (its Ctrl-C handler installed): until it has used
+ * 4 s of CPU time, more than starting up ever takes, however loaded the machine (Linux /proc;
+ * elsewhere 10 s of waiting).
+ */
+async function searching(child: ChildProcess): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    let cpuSeconds: number;
     try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status);
-      if (m && (BigInt(`0x${m[1]}`) & 2n) !== 0n) return;
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpuSeconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
     } catch {
-      return; // no /proc: fall back to the delay below
+      cpuSeconds = (Date.now() - t0) / 2500;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    if (cpuSeconds >= 4 || Date.now() - t0 > 100_000) return;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -189,7 +200,8 @@ describe('3. limits and Ctrl-C are looked at by time and work, also inside one h
     });
 
     it(`--memory-limit is noticed with 2,000 instances, ${w} worker(s)`, async () => {
-      const r = await run(['check', wide(2000), '--workers', w, '--memory-limit', '400M', '--time-limit', '60', '--json'], { killAfterMs: 120_000 });
+      // Just above what starting up takes: the search soon passes it, inside its first huge states.
+      const r = await run(['check', wide(2000), '--workers', w, '--memory-limit', '150M', '--time-limit', '150', '--json'], { killAfterMs: 200_000 });
       noCrash(r);
       expect(r.code).toBe(3);
       expect(JSON.parse(r.stdout).stopReason).toBe('memory-limit');
@@ -198,8 +210,7 @@ describe('3. limits and Ctrl-C are looked at by time and work, also inside one h
     it(`one Ctrl-C stops a search of 4,000 instances with a summary, ${w} worker(s)`, async () => {
       let child: ChildProcess | undefined;
       const done = run(['check', wide(4000), '--workers', w, '--json'], { killAfterMs: 120_000, onStart: (c) => (child = c) });
-      await sigintHandled(child!);
-      await new Promise((r) => setTimeout(r, 1500)); // well inside the search
+      await searching(child!);
       const t0 = Date.now();
       child!.kill('SIGINT');
       const r = await done;
@@ -214,8 +225,7 @@ describe('3. limits and Ctrl-C are looked at by time and work, also inside one h
     let child: ChildProcess | undefined;
     const m = file('walk.mmu', 'model walk;\nshared x: 0..3;\nprocess p(i: 0..1) { loop { x = (x + 1) % 4; } }\n');
     const done = run(['simulate', m, '--steps', '100000000', '--runs', '1000'], { killAfterMs: 120_000, onStart: (c) => (child = c) });
-    await sigintHandled(child!);
-    await new Promise((r) => setTimeout(r, 1000));
+    await searching(child!);
     child!.kill('SIGINT');
     const r = await done;
     noCrash(r);
