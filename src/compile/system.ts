@@ -6,7 +6,7 @@ import * as IR from '../check/ir.ts';
 import { memoryModel, memoryRuntime, memorySpec, type MemoryModel, type MemoryModelName } from '../memory/index.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
-import { MAX_INSTANCES, MAX_STATE_VALUES } from '../parse/bounds.ts';
+import { MAX_INSTANCES, MAX_STATE_VALUES, MAX_TOTAL_STATEMENTS } from '../parse/bounds.ts';
 import { lineCol } from '../parse/source.ts';
 import { buildAutomaton, type Automaton } from './automaton.ts';
 import { emitKernel, type ActionInfo } from './emit-kernel.ts';
@@ -167,10 +167,19 @@ function sizeDiagnostic(model: IR.CheckedModel): Diagnostic | undefined {
       return diag('size', `the shared locations hold more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`, g.span);
   }
   let instances = 0;
+  let statements = 0;
   for (const p of model.processes) {
     const n = p.param ? IR.typeSize(p.param.type) : 1;
     instances += n;
     if (instances > MAX_INSTANCES) return diag('size', `more than ${MAX_INSTANCES.toLocaleString('en-US')} process instances in all (docs/limits.md)`, p.span);
+    // Every instance gets its own automaton: the work of compiling is instances x statements.
+    statements += n * statementCount(p.body);
+    if (statements > MAX_TOTAL_STATEMENTS)
+      return diag(
+        'size',
+        `with the instances of '${p.name}', the processes expand to more than ${MAX_TOTAL_STATEMENTS.toLocaleString('en-US')} statements in all (instances x statements, inline calls and for loops expanded; docs/limits.md)`,
+        p.span,
+      );
     values += n * (1 + p.locals.reduce((k, l) => k + slotCount(l.type), 0));
     if (values > MAX_STATE_VALUES)
       return diag(
@@ -180,6 +189,24 @@ function sizeDiagnostic(model: IR.CheckedModel): Diagnostic | undefined {
       );
   }
   return undefined;
+}
+
+/** Statements of a body once inline calls and `for` loops are expanded (without recursion). */
+function statementCount(body: readonly IR.Stmt[]): number {
+  let total = 0;
+  const stack: [readonly IR.Stmt[], number][] = [[body, 1]];
+  while (stack.length) {
+    const [list, times] = stack.pop()!;
+    for (const st of list) {
+      total += times;
+      if (total > MAX_TOTAL_STATEMENTS) return total;
+      if (st.kind === 'if') stack.push([st.then, times], [st.else, times]);
+      else if (st.kind === 'for') stack.push([st.body, times * IR.typeSize(st.over)]);
+      else if (st.kind === 'while' || st.kind === 'loop' || st.kind === 'atomic' || st.kind === 'inline') stack.push([st.body, times]);
+      else if (st.kind === 'either') for (const b of st.branches) stack.push([b, times]);
+    }
+  }
+  return total;
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {

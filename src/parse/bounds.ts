@@ -11,8 +11,14 @@ export const MAX_NESTING = 200;
 export const MAX_DEFINITION_CHAIN = 200;
 /** Inline calls inside inline calls. */
 export const MAX_INLINE_DEPTH = 64;
-/** Statements of one process after every inline call is expanded. */
-export const MAX_EXPANDED_STATEMENTS = 100_000;
+/** Statements of one process after every inline call and `for` loop is expanded. */
+export const MAX_EXPANDED_STATEMENTS = 20_000;
+/**
+ * Statements of all process instances together (each instance is compiled on its own): the
+ * generated code stays under about 8 MB and compiles in seconds (at 60,000 the generated step
+ * function overflowed V8's stack).
+ */
+export const MAX_TOTAL_STATEMENTS = 20_000;
 /** Values (scalars) of the whole state: every location, every instance's locals and pc. */
 export const MAX_STATE_VALUES = 65_536;
 /** Instances of one process (the size of its parameter's type), and of all processes together. */

@@ -127,6 +127,8 @@ describe('2. sizes past the documented bounds are a diagnostic before any search
       [],
     ],
     ['for.mmu', `${X}process p { for i: 0..9999 { for j: 0..9999 { x = 1; } } }\n`, []],
+    ['automata.mmu', `${X}process w(i: 0..3999) { for k: 0..99 { x = 1; } }\n`, []], // 400,000 statements to compile
+    ['one-automaton.mmu', `${X}process w { for k: 0..59999 { x = 1; } }\n`, []],
   ];
   for (const [name, text, extra] of cases)
     for (const w of WORKERS)
