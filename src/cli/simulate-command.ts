@@ -12,7 +12,9 @@ import { describeProperty } from '../report/trace.ts';
 import { constAssignments, positiveInt } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { memoryOption, type ModelFlags } from './request.ts';
-import { buildOrReport, EXIT } from './run-check.ts';
+import { buildOrReport, EXIT, modelErrorDiagnostic } from './run-check.ts';
+import { ModelError } from '../explore/errors.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
 import { renderTrace, traceChoice, writeTrace, type TraceFlags } from './trace-output.ts';
 
 export interface SimulateFlags extends TraceFlags, ModelFlags {
@@ -40,8 +42,17 @@ export async function simulateCommand(path: string, flags: SimulateFlags): Promi
   let interrupted = false;
   const onSigint = () => (interrupted = true);
   process.on('SIGINT', onSigint);
-  const r = await simulate(system, kernel, { steps, runs, seed, deadlock: flags.deadlock, shouldStop: () => interrupted });
-  process.off('SIGINT', onSigint);
+  let r: Awaited<ReturnType<typeof simulate>>;
+  try {
+    r = await simulate(system, kernel, { steps, runs, seed, deadlock: flags.deadlock, shouldStop: () => interrupted });
+  } catch (e) {
+    // A model error (a runaway atomic block, too many choices) at the step that was running.
+    if (!(e instanceof ModelError)) throw e;
+    err.write(renderDiagnostics([modelErrorDiagnostic(system, e)], errColor) + '\n');
+    return EXIT.input;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 
   const m = system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');

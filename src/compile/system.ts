@@ -6,14 +6,14 @@ import * as IR from '../check/ir.ts';
 import { memoryModel, memoryRuntime, memorySpec, type MemoryModel, type MemoryModelName } from '../memory/index.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
-import { MAX_INSTANCES, MAX_STATE_VALUES, MAX_TOTAL_STATEMENTS } from '../parse/bounds.ts';
+import { MAX_INSTANCES, MAX_STATE_VALUES, MAX_SUCCESSOR_VALUES, MAX_TOTAL_STATEMENTS } from '../parse/bounds.ts';
 import { lineCol } from '../parse/source.ts';
 import { buildAutomaton, type Automaton } from './automaton.ts';
 import { emitKernel, type ActionInfo } from './emit-kernel.ts';
 import { buildLayout, flattenValue, slotCount, type StateLayout } from './layout.ts';
 import { planPacking, slotRange, type Packing } from './packing.ts';
 import { Canonicalizer } from './canonical.ts';
-import { kernelRuntime, type ViolationSignal } from './runtime.ts';
+import { kernelRuntime, ModelError, type ViolationSignal } from './runtime.ts';
 import { buildSymmetry, type SymmetryPlan } from './symmetry.ts';
 
 export type { ActionInfo } from './emit-kernel.ts';
@@ -64,6 +64,19 @@ export function compile(model: IR.CheckedModel, options: CompileOptions = {}): {
   const tooBig = sizeDiagnostic(model);
   if (tooBig) return { diagnostics: [tooBig] };
   const layout = buildLayout(model, memory);
+  const widest = model.processes.reduce((m, p) => (p.param ? Math.max(m, IR.typeSize(p.param.type)) : m), 1);
+  if (layout.width * widest > MAX_SUCCESSOR_VALUES) {
+    const p = model.processes.find((q) => q.param && IR.typeSize(q.param.type) === widest)!;
+    return {
+      diagnostics: [
+        diag(
+          'size',
+          `${widest.toLocaleString('en-US')} instances of '${p.name}' in a state of ${layout.width.toLocaleString('en-US')} values: one state's successors would not fit in ${MAX_SUCCESSOR_VALUES.toLocaleString('en-US')} values (docs/limits.md)`,
+          p.span,
+        ),
+      ],
+    };
+  }
   if (layout.width > MAX_STATE_VALUES)
     return {
       diagnostics: [
@@ -255,6 +268,12 @@ export class SuccessorBuffer {
     this.actions = new Int32Array(capacity);
   }
   grow(): void {
+    // One state's successors, all of them at once: bounded, so that no state (thousands of
+    // instances, or any() over a wide range in a wide state) takes gigabytes to expand.
+    if (this.buf.length * 2 > MAX_SUCCESSOR_VALUES)
+      throw new ModelError(
+        `one state has more successors than fit in ${MAX_SUCCESSOR_VALUES.toLocaleString('en-US')} values (${this.capacity.toLocaleString('en-US')} successors of ${this.width.toLocaleString('en-US')} values so far; docs/limits.md)`,
+      );
     const buf = new Int32Array(this.buf.length * 2);
     buf.set(this.buf);
     const actions = new Int32Array(this.capacity * 2);

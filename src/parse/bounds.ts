@@ -21,6 +21,8 @@ export const MAX_EXPANDED_STATEMENTS = 20_000;
 export const MAX_TOTAL_STATEMENTS = 20_000;
 /** Values (scalars) of the whole state: every location, every instance's locals and pc. */
 export const MAX_STATE_VALUES = 65_536;
+/** Values of all the successors of one state together (each successor is a whole state): 128 MB. */
+export const MAX_SUCCESSOR_VALUES = 1 << 25;
 /** Instances of one process (the size of its parameter's type), and of all processes together. */
 export const MAX_INSTANCES = 4096;
 /** Values a quantifier ranges over, and values `any(T)` chooses from. */

@@ -129,6 +129,7 @@ describe('2. sizes past the documented bounds are a diagnostic before any search
     ['for.mmu', `${X}process p { for i: 0..9999 { for j: 0..9999 { x = 1; } } }\n`, []],
     ['automata.mmu', `${X}process w(i: 0..3999) { for k: 0..99 { x = 1; } }\n`, []], // 400,000 statements to compile
     ['one-automaton.mmu', `${X}process w { for k: 0..59999 { x = 1; } }\n`, []],
+    ['wide-states.mmu', `${X}process w(i: 0..4095) { var a: [14]0..3; a[0] = 1; x = 1; }\n`, []], // 4,096 successors of 61,441 values
   ];
   for (const [name, text, extra] of cases)
     for (const w of WORKERS)
@@ -142,6 +143,18 @@ describe('2. sizes past the documented bounds are a diagnostic before any search
   for (const cpus of ['2147483647', '65535'])
     it(`--const CPUS=${cpus}`, async () => {
       inputErrorAt(await run(['check', file('cpus.mmu', CPUS), '--const', `CPUS=${cpus}`], { killAfterMs: 60_000 }), 'cpus.mmu');
+    });
+
+  for (const w of WORKERS)
+    it(`one state whose successors take more than 128 MB, ${w} worker(s)`, async () => {
+      const text = 'model m;\nshared a: [1000]bool;\nshared v: 0..65535;\nprocess p { v = any(0..65535); a[0] = true; }\n';
+      const r = await run(['check', file('any-wide.mmu', text), '--workers', w], { killAfterMs: 60_000 });
+      noCrash(r);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/one state has more successors than fit in 33,554,432 values/);
+      const s = await run(['simulate', file('any-wide.mmu', text)], { killAfterMs: 60_000 });
+      noCrash(s);
+      expect(s.code).toBe(2);
     });
 
   it('--store-buffer 100000 --memory arm is refused', async () => {
