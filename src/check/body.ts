@@ -2,7 +2,7 @@
 // inline calls, and lowers built-in calls to the checked IR.
 import * as A from '../parse/ast.ts';
 import { diag, DiagnosticError, type Diagnostic } from '../parse/diagnostic.ts';
-import { MAX_DOMAIN, MAX_EXPANDED_STATEMENTS, MAX_INLINE_DEPTH, MAX_QUANTIFIER_WORK } from '../parse/bounds.ts';
+import { MAX_DOMAIN, MAX_EXPANDED_STATEMENTS, MAX_INLINE_DEPTH, MAX_NESTING, MAX_QUANTIFIER_WORK } from '../parse/bounds.ts';
 import { spanText, type Span } from '../parse/source.ts';
 import type { ModelChecker } from './check.ts';
 import * as I from './ir.ts';
@@ -91,6 +91,8 @@ export class BodyChecker {
   private tooLarge: Diagnostic | undefined;
   /** How many times the statement being checked is unrolled (values of the enclosing `for`s). */
   private unroll = 1;
+  /** Statements open right now, one inside another (through inline calls). */
+  private stmtDepth = 0;
   /** Values enumerated by the enclosing quantifiers together (MAX_QUANTIFIER_WORK). */
   private quantWork = 1;
   /** The process being checked (-1 outside a process body). */
@@ -106,6 +108,7 @@ export class BodyChecker {
     this.expanded = 0;
     this.tooLarge = undefined;
     this.unroll = 1;
+    this.stmtDepth = 0;
     const before = this.m.diagnostics.length;
     const scope: Scope = { names: new Map(), parent: null };
     this.paramType = this.m.processParamTypes[index];
@@ -201,6 +204,22 @@ export class BodyChecker {
   }
 
   private stmt(s: A.Stmt, scope: Scope, place: Place, out: I.Stmt[]): void {
+    // Statements nested inside statements, through inline calls too (each inline body is
+    // within the parser's bound, but inlines nest): the compiler recurses over this.
+    if (this.tooLarge) throw new DiagnosticError(this.tooLarge);
+    if (this.stmtDepth >= MAX_NESTING) {
+      this.tooLarge = diag('nesting', `statements nested more than ${MAX_NESTING} levels deep, counting those inside inline calls (docs/limits.md)`, s.span);
+      throw new DiagnosticError(this.tooLarge);
+    }
+    this.stmtDepth++;
+    try {
+      this.stmtAt(s, scope, place, out);
+    } finally {
+      this.stmtDepth--;
+    }
+  }
+
+  private stmtAt(s: A.Stmt, scope: Scope, place: Place, out: I.Stmt[]): void {
     if (this.tooLarge) throw new DiagnosticError(this.tooLarge); // reported once, where the bound was passed
     this.expanded += this.unroll;
     if (this.expanded > MAX_EXPANDED_STATEMENTS) {

@@ -7,7 +7,7 @@ import { BodyChecker, symmetricOf, type Binding, type Scope } from './body.ts';
 import { ConstDivisionByZero, evalExact, NotConstant } from './consteval.ts';
 import * as I from './ir.ts';
 import { loadProgram, type LoadedProgram, type ReadText } from './load.ts';
-import { MAX_DEFINITION_CHAIN, MAX_INLINE_DEPTH, MAX_INSTANCES, MAX_STATE_VALUES } from '../parse/bounds.ts';
+import { MAX_DEFINITION_CHAIN, MAX_INSTANCES, MAX_STATE_VALUES } from '../parse/bounds.ts';
 
 /** Scalars in a value of type `t`. */
 export function valueCount(t: I.Type): number {
@@ -67,7 +67,6 @@ export class ModelChecker {
   /** Constants and types being resolved right now, one inside another. */
   private chain = 0;
   private chainTooLong: Diagnostic | undefined;
-  private readonly inlineLabels = new Map<string, Set<string>>();
   private badOverride = false;
 
   constructor(
@@ -147,7 +146,7 @@ export class ModelChecker {
           })
         : null;
       this.processParamTypes.push(t ?? null);
-      this.processLabels.push(this.collectLabels(p.body, new Set()));
+      this.processLabels.push(this.collectLabels(p.body));
     }
     const body = new BodyChecker(this);
     const processes: I.Process[] = [];
@@ -239,47 +238,46 @@ export class ModelChecker {
     }
   }
 
-  private collectLabels(body: A.Stmt[], inlines: Set<string>, out = new Set<string>()): Set<string> {
-    const visit = (s: A.Stmt): void => {
+  /**
+   * The labels of a body and of every inline it calls, directly or not. Without recursion (inline
+   * bodies nest statements, and inlines nest), and each inline walked once (an inline called
+   * twice by each of 30 others is not walked 2^30 times).
+   */
+  private collectLabels(body: A.Stmt[]): Set<string> {
+    const out = new Set<string>();
+    const walked = new Set<string>();
+    const todo: A.Stmt[] = [...body];
+    while (todo.length) {
+      const s = todo.pop()!;
       switch (s.kind) {
         case 'label':
           out.add(s.name.name);
-          visit(s.stmt);
+          todo.push(s.stmt);
           break;
         case 'if':
-          s.then.forEach(visit);
-          s.else?.forEach(visit);
+          todo.push(...s.then, ...(s.else ?? []));
           break;
         case 'while':
         case 'loop':
         case 'for':
         case 'atomic':
-          s.body.forEach(visit);
+          todo.push(...s.body);
           break;
         case 'either':
-          s.branches.forEach((b) => b.forEach(visit));
+          for (const b of s.branches) todo.push(...b);
           break;
         case 'call': {
-          // Each inline's labels once (an inline called twice by each of 30 others is not walked
-          // 2^30 times), and no deeper than inlines may nest (the body checker reports that).
           const e = this.entries.get(s.call.callee.name);
-          if (e?.kind === 'inline' && !inlines.has(e.decl.name.name) && inlines.size < MAX_INLINE_DEPTH) {
-            let own = this.inlineLabels.get(e.decl.name.name);
-            if (!own) {
-              inlines.add(e.decl.name.name);
-              own = this.collectLabels(e.decl.body, inlines, new Set());
-              inlines.delete(e.decl.name.name);
-              this.inlineLabels.set(e.decl.name.name, own);
-            }
-            for (const l of own) out.add(l);
+          if (e?.kind === 'inline' && !walked.has(e.decl.name.name)) {
+            walked.add(e.decl.name.name);
+            todo.push(...e.decl.body);
           }
           break;
         }
         default:
           break;
       }
-    };
-    body.forEach(visit);
+    }
     return out;
   }
 
