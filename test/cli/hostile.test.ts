@@ -92,6 +92,11 @@ describe('1. deep nesting is a diagnostic at the place, not a stack overflow', (
       'inlines.mmu',
       `${X}inline f0() { x = 1; }\n${Array.from({ length: 3000 }, (_, i) => `inline f${i + 1}() { f${i}(); }\n`).join('')}process p { f3000(); }\n`,
     ],
+    // 60 inlines, each nesting the next 150 statements deep: within every bound one by one.
+    [
+      'inline-nesting.mmu',
+      `${X}inline f0() { x = 1; }\n${Array.from({ length: 60 }, (_, i) => `inline f${i + 1}() { ${'if (x == 0) { '.repeat(150)}f${i}();${' }'.repeat(150)} }\n`).join('')}process p { f60(); }\n`,
+    ],
   ];
   for (const [name, text] of cases)
     for (const w of WORKERS)
