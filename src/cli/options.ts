@@ -13,8 +13,9 @@ const bad = (message: string, notes?: string[]): never => {
 
 export function positiveInt(name: string, raw: string | undefined, min = 1): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^[0-9]+$/.test(raw.trim()) || Number(raw) < min || !Number.isSafeInteger(Number(raw)))
-    bad(`${name} takes a whole number of at least ${min}${Number(raw) > min ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ''}, not '${raw}'`);
+  const digits = /^[0-9]+$/.test(raw.trim());
+  if (digits && !Number.isSafeInteger(Number(raw))) bad(`${name} takes a whole number of at most ${Number.MAX_SAFE_INTEGER}, not '${raw}'`);
+  if (!digits || Number(raw) < min) bad(`${name} takes a whole number of at least ${min}, not '${raw}'`);
   return Number(raw);
 }
 
