@@ -136,10 +136,13 @@ class Coordinator {
 
   async run(): Promise<ExploreResult> {
     const timer = setInterval(() => this.watch(true), this.options.progressIntervalMs ?? 1000);
+    // Limits and Ctrl-C every 100 ms, whatever the progress interval (5 s off a terminal).
+    const limits = setInterval(() => this.watch(false), 100);
     try {
       return await this.levels();
     } finally {
       clearInterval(timer);
+      clearInterval(limits);
     }
   }
 
