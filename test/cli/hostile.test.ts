@@ -316,6 +316,12 @@ describe('6. a model error is exit 2 with its place, for any worker count', () =
   const cases: [string, string, RegExp][] = [
     ['choosy.mmu', 'model choosy; shared x: 0..1; process p { x = 1; x = 0; atomic { loop { x = any(0..1); } } }\n', /more than 65,536 choices/],
     ['runaway.mmu', 'model runaway; shared x: 0..1; process p { x = 0; atomic { while (x == 0) { skip; } } }\n', /ran more than 100,000 statements/],
+    // Reached deep in the search (depth 31). Found by the worker threads themselves: test/engine/limits-and-errors.test.ts.
+    [
+      'late.mmu',
+      'model late;\nprocess p(i: 0..3) { var k: 0..7; loop { k = (k + 1) % 8; } }\nshared x: 0..1;\nprocess q { var c: 0..30; while (c < 30) { c = c + 1; } atomic { while (x == 0) { skip; } } }\n',
+      /late\.mmu:4:\d+: error: an atomic block ran more than 100,000 statements \(in q\)/,
+    ],
   ];
   for (const [name, text, message] of cases)
     for (const w of WORKERS)
