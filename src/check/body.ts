@@ -1,7 +1,8 @@
 // Checks expressions and statements: resolves names in scopes, types every node, expands
 // inline calls, and lowers built-in calls to the checked IR.
 import * as A from '../parse/ast.ts';
-import { diag, DiagnosticError } from '../parse/diagnostic.ts';
+import { diag, DiagnosticError, type Diagnostic } from '../parse/diagnostic.ts';
+import { MAX_DOMAIN, MAX_EXPANDED_STATEMENTS, MAX_INLINE_DEPTH, MAX_NESTING, MAX_QUANTIFIER_WORK } from '../parse/bounds.ts';
 import { spanText, type Span } from '../parse/source.ts';
 import type { ModelChecker } from './check.ts';
 import * as I from './ir.ts';
@@ -130,6 +131,15 @@ export class BodyChecker {
   private locals: I.Local[] = [];
   private paramType: I.ScalarType | null = null;
   private inlineExpansions = new Map<string, number>();
+  /** Statements of the current process so far, inline calls expanded (MAX_EXPANDED_STATEMENTS). */
+  private expanded = 0;
+  private tooLarge: Diagnostic | undefined;
+  /** How many times the statement being checked is unrolled (values of the enclosing `for`s). */
+  private unroll = 1;
+  /** Statements open right now, one inside another (through inline calls). */
+  private stmtDepth = 0;
+  /** Values enumerated by the enclosing quantifiers together (MAX_QUANTIFIER_WORK). */
+  private quantWork = 1;
   /** The process being checked (-1 outside a process body). */
   private processIndex = -1;
 
@@ -140,6 +150,10 @@ export class BodyChecker {
     this.slotCount = 0;
     this.locals = [];
     this.inlineExpansions = new Map();
+    this.expanded = 0;
+    this.tooLarge = undefined;
+    this.unroll = 1;
+    this.stmtDepth = 0;
     const before = this.m.diagnostics.length;
     const scope: Scope = { names: new Map(), parent: null };
     this.paramType = this.m.processParamTypes[index];
@@ -235,6 +249,35 @@ export class BodyChecker {
   }
 
   private stmt(s: A.Stmt, scope: Scope, place: Place, out: I.Stmt[]): void {
+    // Statements nested inside statements, through inline calls too (each inline body is
+    // within the parser's bound, but inlines nest): the compiler recurses over this.
+    if (this.tooLarge) throw new DiagnosticError(this.tooLarge);
+    if (this.stmtDepth >= MAX_NESTING) {
+      this.tooLarge = diag('nesting', `statements nested more than ${MAX_NESTING} levels deep, counting those inside inline calls (docs/limits.md)`, s.span);
+      throw new DiagnosticError(this.tooLarge);
+    }
+    this.stmtDepth++;
+    try {
+      this.stmtAt(s, scope, place, out);
+    } finally {
+      this.stmtDepth--;
+    }
+  }
+
+  private stmtAt(s: A.Stmt, scope: Scope, place: Place, out: I.Stmt[]): void {
+    if (this.tooLarge) throw new DiagnosticError(this.tooLarge); // reported once, where the bound was passed
+    this.expanded += this.unroll;
+    if (this.expanded > MAX_EXPANDED_STATEMENTS) {
+      this.tooLarge = diag(
+        'size',
+        `this process expands to more than ${MAX_EXPANDED_STATEMENTS.toLocaleString('en-US')} statements (inline calls expanded)`,
+        s.span,
+        {
+          hint: 'docs/limits.md',
+        },
+      );
+      throw new DiagnosticError(this.tooLarge);
+    }
     switch (s.kind) {
       case 'assign':
         out.push(this.assign(s, scope));
@@ -307,7 +350,15 @@ export class BodyChecker {
             ? { ...place, loop: 'inside', breakLeavesSymFor: false }
             : { ...place, loop: 'inside', symFor: shown, breakLeavesSymFor: true, returnLeavesSymFor: place.inline !== 'none' };
         const before = this.m.diagnostics.length;
-        const body = this.stmts(s.body, inner, innerPlace);
+        // The compiler unrolls the loop: its body counts once per value.
+        const unroll = this.unroll;
+        this.unroll = unroll * I.typeSize(over);
+        let body: I.Stmt[];
+        try {
+          body = this.stmts(s.body, inner, innerPlace);
+        } finally {
+          this.unroll = unroll;
+        }
         if (sym !== undefined && this.m.diagnostics.length === before) this.checkSymmetricFor(slot, shown, s.variable.name, body);
         out.push({ kind: 'for', slot, over, body, span: s.span });
         return;
@@ -353,6 +404,9 @@ export class BodyChecker {
     const v = s.value;
     if (v.kind === 'any') {
       const over = this.m.scalarType(v.type, 'any()');
+      const size = I.typeSize(over);
+      if (size > MAX_DOMAIN)
+        fail(`any() over ${size.toLocaleString('en-US')} values: at most ${MAX_DOMAIN.toLocaleString('en-US')} choices (docs/limits.md)`, v.type.span, 'size');
       this.assignable(target.type, over, v.span);
       return { kind: 'any', target, over, span: s.span };
     }
@@ -415,6 +469,8 @@ export class BodyChecker {
     }
     const decl = entry.decl;
     if (place.inlineStack.includes(name)) fail(`inline '${name}' expands itself`, call.callee.span);
+    if (place.inlineStack.length >= MAX_INLINE_DEPTH)
+      fail(`inline calls nested more than ${MAX_INLINE_DEPTH} deep (docs/limits.md)`, call.callee.span, 'nesting');
     if (call.args.length !== decl.params.length) fail(`inline '${name}' takes ${decl.params.length} argument(s), not ${call.args.length}`, call.span);
     const names = new Map<string, Binding>();
     decl.params.forEach((p, i) => names.set(p.name, { kind: 'arg', expr: this.expr(call.args[i], scope) }));
@@ -643,6 +699,8 @@ export class BodyChecker {
     const span = e.span;
     switch (e.kind) {
       case 'int':
+        // Up to 2^31: `-2147483648` is a minus applied to one.
+        if (!(e.value <= 2 ** 31)) fail(`the integer ${spanText(span)} does not fit in 32 bits (at most ${2 ** 31 - 1})`, span, 'const');
         return { kind: 'lit', value: e.value, type: INT, span };
       case 'bool':
         return { kind: 'lit', value: e.value ? 1 : 0, type: BOOL, span };
@@ -721,9 +779,26 @@ export class BodyChecker {
         return fail('any(T) can only stand alone on the right of an assignment: x = any(T);', span);
       case 'quant': {
         const over = this.m.scalarType(e.type, 'a quantifier range');
+        const size = I.typeSize(over);
+        if (size > MAX_DOMAIN)
+          fail(`a quantifier over ${size.toLocaleString('en-US')} values: at most ${MAX_DOMAIN.toLocaleString('en-US')} (docs/limits.md)`, e.type.span, 'size');
+        const work = this.quantWork * size;
+        if (work > MAX_QUANTIFIER_WORK)
+          fail(
+            `nested quantifiers enumerate ${work.toLocaleString('en-US')} values: at most ${MAX_QUANTIFIER_WORK.toLocaleString('en-US')} (docs/limits.md)`,
+            e.type.span,
+            'size',
+          );
         const slot = this.slotCount++;
         const inner: Scope = { names: new Map([[e.variable.name, { kind: 'bound', slot, type: over }]]), parent: scope };
-        const body = this.expr(e.body, inner);
+        const outerWork = this.quantWork;
+        this.quantWork = work;
+        let body: I.Expr;
+        try {
+          body = this.expr(e.body, inner);
+        } finally {
+          this.quantWork = outerWork;
+        }
         const want = e.q === 'sum' ? 'int' : 'bool';
         if (body.type.kind !== want) fail(`the body of '${e.q}' must be ${want === 'int' ? 'an integer' : 'a bool'}`, e.body.span);
         const bs = symmetricOf(body.type);

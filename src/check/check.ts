@@ -4,9 +4,24 @@ import * as A from '../parse/ast.ts';
 import { diag, DiagnosticError, type Diagnostic } from '../parse/diagnostic.ts';
 import { spanText, type Span } from '../parse/source.ts';
 import { BodyChecker, symmetricOf, type Binding, type Scope } from './body.ts';
-import { ConstDivisionByZero, evalConst, NotConstant } from './consteval.ts';
+import { ConstDivisionByZero, evalExact, NotConstant } from './consteval.ts';
 import * as I from './ir.ts';
 import { loadProgram, type LoadedProgram, type ReadText } from './load.ts';
+import { MAX_DEFINITION_CHAIN, MAX_INSTANCES, MAX_STATE_VALUES } from '../parse/bounds.ts';
+
+/** Scalars in a value of type `t`. */
+export function valueCount(t: I.Type): number {
+  if (I.isScalar(t)) return 1;
+  if (t.kind === 'array') return I.typeSize(t.index) * valueCount(t.elem);
+  return t.fields.reduce((n, f) => n + valueCount(f.type), 0);
+}
+
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
+
+function tooManyValues(n: number, span: Span): Diagnostic {
+  return diag('size', `${n.toLocaleString('en-US')} values: a state holds at most ${MAX_STATE_VALUES.toLocaleString('en-US')} (docs/limits.md)`, span);
+}
 
 export type ConstOverrides = Readonly<Record<string, string | number | boolean>>;
 
@@ -49,6 +64,10 @@ export class ModelChecker {
   /** Labels of each process (syntactic, through inline calls), for `p@L`. */
   readonly processLabels: Set<string>[] = [];
   readonly processParamTypes: (I.ScalarType | null)[] = [];
+  /** Constants and types being resolved right now, one inside another. */
+  private chain = 0;
+  private chainTooLong: Diagnostic | undefined;
+  private badOverride = false;
 
   constructor(
     private readonly program: LoadedProgram,
@@ -90,6 +109,9 @@ export class ModelChecker {
     this.declareNames(decls);
     this.checkOverrides();
     const constants = this.allConstants();
+    // A bad --const would be reported again at every use of the constant, as a type it does not
+    // have: say it once and stop (mistakes in the file itself are all reported).
+    if (this.badOverride) return { diagnostics: this.diagnostics };
     // Symmetric types, each checked once even when nothing uses it.
     const symmetricTypes: I.SymmetricType[] = [];
     for (const d of decls) {
@@ -108,9 +130,23 @@ export class ModelChecker {
     }
     // Process parameters and labels, needed before any body refers to another process.
     for (const p of this.processDecls) {
-      const t = p.param ? this.guard(() => this.scalarType(p.param!.type, 'a process parameter')) : null;
+      const t = p.param
+        ? this.guard(() => {
+            const type = this.scalarType(p.param!.type, 'a process parameter');
+            const n = I.typeSize(type);
+            if (n > MAX_INSTANCES)
+              throw new DiagnosticError(
+                diag(
+                  'size',
+                  `${n.toLocaleString('en-US')} instances of '${p.name.name}': at most ${MAX_INSTANCES.toLocaleString('en-US')} (docs/limits.md)`,
+                  p.param!.type.span,
+                ),
+              );
+            return type;
+          })
+        : null;
       this.processParamTypes.push(t ?? null);
-      this.processLabels.push(this.collectLabels(p.body, new Set()));
+      this.processLabels.push(this.collectLabels(p.body));
     }
     const body = new BodyChecker(this);
     const processes: I.Process[] = [];
@@ -202,40 +238,46 @@ export class ModelChecker {
     }
   }
 
-  private collectLabels(body: A.Stmt[], inlines: Set<string>, out = new Set<string>()): Set<string> {
-    const visit = (s: A.Stmt): void => {
+  /**
+   * The labels of a body and of every inline it calls, directly or not. Without recursion (inline
+   * bodies nest statements, and inlines nest), and each inline walked once (an inline called
+   * twice by each of 30 others is not walked 2^30 times).
+   */
+  private collectLabels(body: A.Stmt[]): Set<string> {
+    const out = new Set<string>();
+    const walked = new Set<string>();
+    const todo: A.Stmt[] = [...body];
+    while (todo.length) {
+      const s = todo.pop()!;
       switch (s.kind) {
         case 'label':
           out.add(s.name.name);
-          visit(s.stmt);
+          todo.push(s.stmt);
           break;
         case 'if':
-          s.then.forEach(visit);
-          s.else?.forEach(visit);
+          todo.push(...s.then, ...(s.else ?? []));
           break;
         case 'while':
         case 'loop':
         case 'for':
         case 'atomic':
-          s.body.forEach(visit);
+          todo.push(...s.body);
           break;
         case 'either':
-          s.branches.forEach((b) => b.forEach(visit));
+          for (const b of s.branches) todo.push(...b);
           break;
         case 'call': {
           const e = this.entries.get(s.call.callee.name);
-          if (e?.kind === 'inline' && !inlines.has(e.decl.name.name)) {
-            inlines.add(e.decl.name.name);
-            this.collectLabels(e.decl.body, inlines, out);
-            inlines.delete(e.decl.name.name);
+          if (e?.kind === 'inline' && !walked.has(e.decl.name.name)) {
+            walked.add(e.decl.name.name);
+            todo.push(...e.decl.body);
           }
           break;
         }
         default:
           break;
       }
-    };
-    body.forEach(visit);
+    }
     return out;
   }
 
@@ -263,11 +305,33 @@ export class ModelChecker {
     return out;
   }
 
+  /** Runs `f` one definition deeper (docs/limits.md: MAX_DEFINITION_CHAIN); reported once. */
+  private deeper<T>(span: Span, f: () => T): T {
+    if (this.chainTooLong) throw new DiagnosticError(this.chainTooLong); // the model fails anyway: no quadratic retries
+    if (this.chain >= MAX_DEFINITION_CHAIN) {
+      this.chainTooLong ??= diag('nesting', `defined through a chain of more than ${MAX_DEFINITION_CHAIN} constants or types`, span, {
+        hint: 'docs/limits.md',
+      });
+      throw new DiagnosticError(this.chainTooLong);
+    }
+    this.chain++;
+    try {
+      return f();
+    } finally {
+      this.chain--;
+    }
+  }
+
   constant(decl: Extract<A.Decl, { kind: 'const' }>): I.ConstantValue {
     const name = decl.name.name;
     const cached = this.constCache.get(name);
     if (cached === 'busy') throw new DiagnosticError(diag('const', `constant '${name}' is defined in terms of itself`, decl.name.span));
     if (cached) return cached;
+    return this.deeper(decl.name.span, () => this.constantAt(decl));
+  }
+
+  private constantAt(decl: Extract<A.Decl, { kind: 'const' }>): I.ConstantValue {
+    const name = decl.name.name;
     this.constCache.set(name, 'busy');
     try {
       const body = new BodyChecker(this);
@@ -292,17 +356,20 @@ export class ModelChecker {
   }
 
   private overrideValue(name: string, type: I.Type, raw: string | number | boolean): number {
+    const text0 = String(raw);
+    const shown = text0.length > 40 ? `${text0.slice(0, 40)}… (${text0.length} characters)` : text0;
     const bad = (expected: string): never => {
+      this.badOverride = true;
       throw new DiagnosticError(
-        diag('const', `constant '${name}' takes ${expected}, not '${String(raw)}'`, undefined, {
+        diag('const', `constant '${name}' takes ${expected}, not '${shown}'`, undefined, {
           notes: [`the model's constants are: ${this.constSummary()}`],
         }),
       );
     };
     const text = String(raw).trim();
     if (type.kind === 'bool') {
-      if (text === 'true' || text === '1') return 1;
-      if (text === 'false' || text === '0') return 0;
+      if (text === 'true') return 1;
+      if (text === 'false') return 0;
       return bad('true or false');
     }
     if (type.kind === 'enum') {
@@ -310,7 +377,9 @@ export class ModelChecker {
       return i >= 0 ? i : bad(`a member of ${type.name} (${type.members.join(', ')})`);
     }
     if (!/^-?[0-9]+$/.test(text)) return bad('an integer');
-    return Number(text);
+    const v = BigInt(text);
+    if (v < INT32_MIN || v > INT32_MAX) return bad(`an integer that fits in 32 bits (${INT32_MIN}..${INT32_MAX})`);
+    return Number(v);
   }
 
   private constSummary(): string {
@@ -323,7 +392,11 @@ export class ModelChecker {
   /** The value of a checked constant expression, or a diagnostic at its span. */
   constValue(e: I.Expr, what = 'a constant expression'): number {
     try {
-      return evalConst(e);
+      // Exact, and then it must fit in a state's 32-bit slot (docs/limits.md).
+      const v = evalExact(e);
+      if (v < INT32_MIN || v > INT32_MAX)
+        throw new DiagnosticError(diag('const', `${what} is ${v}, which does not fit in 32 bits (${INT32_MIN}..${INT32_MAX})`, e.span));
+      return Number(v);
     } catch (err) {
       if (err instanceof NotConstant) throw new DiagnosticError(diag('const', `expected ${what}: this reads state`, e.span));
       if (err instanceof ConstDivisionByZero) throw new DiagnosticError(diag('const', 'division by zero in a constant expression', e.span));
@@ -361,9 +434,15 @@ export class ModelChecker {
         } else {
           const n = this.constValue(new BodyChecker(this).intExpr(t.index, null), 'an array size');
           if (n < 1) throw new DiagnosticError(diag('type', `array size must be at least 1, not ${n}`, t.index.span));
+          if (n > MAX_STATE_VALUES) throw new DiagnosticError(tooManyValues(n, t.index.span));
           index = { kind: 'int', lo: 0, hi: n - 1 };
         }
-        return { kind: 'array', index, elem: this.resolveType(t.elem) };
+        const size = I.typeSize(index);
+        if (size > MAX_STATE_VALUES) throw new DiagnosticError(tooManyValues(size, t.index.span));
+        const array: I.Type = { kind: 'array', index, elem: this.resolveType(t.elem) };
+        const values = valueCount(array);
+        if (values > MAX_STATE_VALUES) throw new DiagnosticError(tooManyValues(values, t.span));
+        return array;
       }
       case 'named':
         return this.namedType(t.name);
@@ -391,6 +470,10 @@ export class ModelChecker {
     const cached = this.typeCache.get(name.name);
     if (cached === 'busy') throw new DiagnosticError(diag('type', `type '${name.name}' is defined in terms of itself`, name.span));
     if (cached) return cached;
+    return this.deeper(name.span, () => this.namedTypeAt(name, e));
+  }
+
+  private namedTypeAt(name: A.Ident, e: Extract<Entry, { kind: 'type' | 'struct' }>): I.Type {
     this.typeCache.set(name.name, 'busy');
     try {
       let t: I.Type;

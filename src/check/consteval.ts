@@ -1,4 +1,7 @@
 // Evaluates checked expressions that read no state: constants, initialisers, folded conditions.
+// Exactly: the arithmetic is done on BigInts, so that `(M * M * M) % 2` with M = 2^31 - 1 is
+// what it is in mathematics, and a value that cannot be a state's 32-bit slot is found by the
+// caller instead of being rounded.
 import type { Expr } from './ir.ts';
 import { typeValues } from './ir.ts';
 
@@ -7,42 +10,44 @@ export class ConstDivisionByZero extends Error {}
 
 /** `param` is the instance parameter when folding a condition inside a process instance. */
 export function evalConst(e: Expr, param?: number, bound: number[] = []): number {
-  const ev = (x: Expr): number => evalConst(x, param, bound);
+  return Number(evalExact(e, param, bound));
+}
+
+/** The exact value; `evalConst` is this as a number. */
+export function evalExact(e: Expr, param?: number, bound: number[] = []): bigint {
+  const ev = (x: Expr): bigint => evalExact(x, param, bound);
   switch (e.kind) {
     case 'lit':
-      return e.value;
+      return BigInt(e.value);
     case 'param':
       if (param === undefined) throw new NotConstant();
-      return param;
+      return BigInt(param);
     case 'bound':
       if (bound[e.slot] === undefined) throw new NotConstant();
-      return bound[e.slot];
+      return BigInt(bound[e.slot]);
     case 'unary':
-      return e.op === '!' ? (ev(e.arg) ? 0 : 1) : -ev(e.arg);
+      return e.op === '!' ? (ev(e.arg) ? 0n : 1n) : -ev(e.arg);
     case 'binary': {
       const l = ev(e.left);
       switch (e.op) {
         case '&&':
-          return l ? (ev(e.right) ? 1 : 0) : 0;
+          return l ? (ev(e.right) ? 1n : 0n) : 0n;
         case '||':
-          return l ? 1 : ev(e.right) ? 1 : 0;
+          return l ? 1n : ev(e.right) ? 1n : 0n;
         case '=>':
-          return l ? (ev(e.right) ? 1 : 0) : 1;
+          return l ? (ev(e.right) ? 1n : 0n) : 1n;
       }
-      const r = ev(e.right);
-      return applyBinary(e.op, l, r, () => {
-        throw new ConstDivisionByZero();
-      });
+      return applyExact(e.op, l, ev(e.right));
     }
     case 'cond':
       return ev(e.test) ? ev(e.then) : ev(e.else);
     case 'quant': {
-      let acc = e.q === 'forall' ? 1 : 0;
+      let acc = e.q === 'forall' ? 1n : 0n;
       for (const v of typeValues(e.over)) {
         bound[e.slot] = v;
         const b = ev(e.body);
-        if (e.q === 'forall' && !b) acc = 0;
-        else if (e.q === 'exists' && b) acc = 1;
+        if (e.q === 'forall' && !b) acc = 0n;
+        else if (e.q === 'exists' && b) acc = 1n;
         else if (e.q === 'count' && b) acc++;
         else if (e.q === 'sum') acc += b;
       }
@@ -54,8 +59,8 @@ export function evalConst(e: Expr, param?: number, bound: number[] = []): number
   }
 }
 
-/** C semantics on integers: `/` and `%` truncate toward zero. */
-export function applyBinary(op: string, l: number, r: number, divByZero: () => number): number {
+/** C semantics on integers (BigInt division and remainder truncate toward zero, as C's do). */
+function applyExact(op: string, l: bigint, r: bigint): bigint {
   switch (op) {
     case '+':
       return l + r;
@@ -64,21 +69,23 @@ export function applyBinary(op: string, l: number, r: number, divByZero: () => n
     case '*':
       return l * r;
     case '/':
-      return r === 0 ? divByZero() : Math.trunc(l / r);
+      if (r === 0n) throw new ConstDivisionByZero();
+      return l / r;
     case '%':
-      return r === 0 ? divByZero() : l % r;
+      if (r === 0n) throw new ConstDivisionByZero();
+      return l % r;
     case '==':
-      return l === r ? 1 : 0;
+      return l === r ? 1n : 0n;
     case '!=':
-      return l !== r ? 1 : 0;
+      return l !== r ? 1n : 0n;
     case '<':
-      return l < r ? 1 : 0;
+      return l < r ? 1n : 0n;
     case '<=':
-      return l <= r ? 1 : 0;
+      return l <= r ? 1n : 0n;
     case '>':
-      return l > r ? 1 : 0;
+      return l > r ? 1n : 0n;
     case '>=':
-      return l >= r ? 1 : 0;
+      return l >= r ? 1n : 0n;
   }
   throw new Error(`not a binary operator: ${op}`);
 }

@@ -1,5 +1,6 @@
 // Reads a model and the files it imports (each once, paths relative to the importer).
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { MAX_SOURCE_BYTES } from '../parse/bounds.ts';
 import { dirname, relative, resolve } from 'node:path';
 import type { Decl } from '../parse/ast.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
@@ -15,7 +16,48 @@ export interface LoadedProgram {
 /** `readText` is injectable so tests can load models from memory. */
 export type ReadText = (absPath: string) => string;
 
-export function loadProgram(path: string, readText: ReadText = (p) => readFileSync(p, 'utf8')): { program?: LoadedProgram; diagnostics: Diagnostic[] } {
+/**
+ * Reads a model file: only a regular file of at most MAX_SOURCE_BYTES (not a device, a FIFO or
+ * /proc file read until memory runs out), and only text (a binary file is refused as a whole,
+ * and nothing of it is echoed).
+ */
+export function readModelText(p: string): string {
+  const bytes = readRegularFile(p, MAX_SOURCE_BYTES);
+  if (bytes.includes(0)) throw new Error('not a text file (it contains NUL bytes)');
+  return bytes.toString('utf8');
+}
+
+/**
+ * The bytes of a regular file of at most `max` bytes; anything else (a folder, a device, a
+ * FIFO, a larger file, or a /proc file that says size 0 and is not) is an error with a reason.
+ */
+export function readRegularFile(p: string, max: number): Buffer {
+  const tooLarge = () => new Error(`larger than ${max / (1024 * 1024)} MiB (docs/limits.md)`);
+  const st = statSync(p);
+  if (st.isDirectory()) throw new Error('it is a folder, not a file');
+  if (!st.isFile()) throw new Error('not a regular file');
+  if (st.size > max) throw tooLarge();
+  const fd = openSync(p, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(Math.min(max, Math.max(st.size, 65_536)) + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(max + 1, buf.length * 2));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const k = readSync(fd, buf, n, buf.length - n, null);
+      if (k === 0) return buf.subarray(0, n);
+      n += k;
+      if (n > max) throw tooLarge();
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function loadProgram(path: string, readText: ReadText = readModelText): { program?: LoadedProgram; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const files: SourceFile[] = [];

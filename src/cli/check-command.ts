@@ -79,7 +79,7 @@ export async function checkCommand(path: string, flags: CheckFlags): Promise<num
   if (result.violation && trace) {
     const doc = traceDocument(system, trace, result.violation, { version: VERSION, origin: { command: 'check' }, memory: request.memory });
     if (traceOpt.out) {
-      writeTrace(traceOpt.out, renderTrace(system, trace, result.violation, doc, traceOpt.format, colorFor(out, false)));
+      writeTrace(traceOpt.out, renderTrace(system, trace, result.violation, doc, traceOpt.format, colorFor(out, false)), traceOpt.force);
     } else if (traceToStdout) {
       out.write(renderTrace(system, trace, result.violation, doc, traceOpt.format, color) as string);
     } else if (!flags.quiet) {

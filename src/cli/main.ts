@@ -12,6 +12,8 @@ import { MEMORY_MODEL_NAMES } from '../memory/index.ts';
 import { colorFor, VERSION } from './output.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { closePools } from '../explore/parallel.ts';
+import { ModelError } from '../explore/errors.ts';
+import { diag } from '../parse/diagnostic.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -145,7 +147,16 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(renderDiagnostics([e.diagnostic], colorFor(process.stderr, undefined)) + '\n');
       return EXIT.input;
     }
-    throw e;
+    // The last line of defence: never a stack trace (MMUCHECK_DEBUG=1 shows it). A problem of
+    // the model's found while running it is the user's to fix (2); anything else is ours (70).
+    const errColor = colorFor(process.stderr, undefined);
+    if (process.env.MMUCHECK_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+    if (e instanceof ModelError) {
+      process.stderr.write(renderDiagnostics([diag('model', e.message)], errColor) + '\n');
+      return EXIT.input;
+    }
+    process.stderr.write(`mmucheck: ${errColor.red.bold('internal error:')} ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.internal;
   }
   await closePools();
   return code;

@@ -13,7 +13,9 @@ const bad = (message: string, notes?: string[]): never => {
 
 export function positiveInt(name: string, raw: string | undefined, min = 1): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^[0-9]+$/.test(raw.trim()) || Number(raw) < min) bad(`${name} takes a whole number of at least ${min}, not '${raw}'`);
+  const digits = /^[0-9]+$/.test(raw.trim());
+  if (digits && !Number.isSafeInteger(Number(raw))) bad(`${name} takes a whole number of at most ${Number.MAX_SAFE_INTEGER}, not '${raw}'`);
+  if (!digits || Number(raw) < min) bad(`${name} takes a whole number of at least ${min}, not '${raw}'`);
   return Number(raw);
 }
 
@@ -30,11 +32,14 @@ export function size(name: string, raw: string | undefined): number | undefined 
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]?)(i?[bB])?$/.exec(raw.trim());
   if (!m) return bad(`${name} takes a size like 512M or 4G, not '${raw}'`);
   const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
-  return Math.floor(Number(m[1]) * scale);
+  const bytes = Math.floor(Number(m[1]) * scale);
+  if (bytes < 1) return bad(`${name} takes a size greater than 0, not '${raw}'`);
+  return bytes;
 }
 
 export function constAssignments(list: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `--const __proto__=1` is a name like any other (and then an unknown constant).
+  const out: Record<string, string> = Object.create(null);
   for (const item of list) {
     const eq = item.indexOf('=');
     if (eq <= 0) bad(`--const takes NAME=VALUE, not '${item}'`);

@@ -1,6 +1,7 @@
 // A check as the user asked for it: parsed once from the command line (or from a spec), then
 // run by run-check.ts and rendered by the command. Every mistake in an option is a diagnostic
 // (exit 2) raised here, before any work is done.
+import { MAX_STORE_BUFFER } from '../parse/bounds.ts';
 import { availableParallelism } from 'node:os';
 import type { ConstOverrides } from '../check/check.ts';
 import type { LimitOptions } from '../explore/limits.ts';
@@ -54,6 +55,8 @@ export function memoryOption(flags: { memory?: string; storeBuffer?: string }): 
   if (flags.memory === 'all') failOption('--memory all goes with a .litmus test; a model is checked under one memory model at a time');
   const name = oneOf('--memory', flags.memory, MEMORY_MODEL_NAMES) ?? 'sc';
   const storeBuffer = positiveInt('--store-buffer', flags.storeBuffer);
+  if (storeBuffer !== undefined && storeBuffer > MAX_STORE_BUFFER)
+    failOption(`--store-buffer takes at most ${MAX_STORE_BUFFER}, not ${storeBuffer} (every pending store is part of every state: docs/limits.md)`);
   if (storeBuffer !== undefined && !isBuffered(name)) failOption(`--store-buffer goes with --memory ${MEMORY_MODEL_NAMES.filter(isBuffered).join(' or ')}`);
   return memorySpec(name, storeBuffer);
 }
@@ -65,8 +68,13 @@ export function memoryOption(flags: { memory?: string; storeBuffer?: string }): 
  */
 export const THREADS_FROM = 4_000_000;
 
-export function workersOption(raw: string | undefined): number {
-  return positiveInt('--workers', raw) ?? availableParallelism();
+/** --workers, at most the cores available (more threads only cost memory); says so when capped. */
+export function workersOption(raw: string | undefined, note: (s: string) => void = (s) => process.stderr.write(s)): number {
+  const cores = availableParallelism();
+  const asked = positiveInt('--workers', raw) ?? cores;
+  if (asked <= cores) return asked;
+  note(`mmucheck: note: --workers ${asked} is more than the ${cores} core${cores === 1 ? '' : 's'} available: using ${cores}\n`);
+  return cores;
 }
 
 /** The point where the default hands over to more threads, when --workers is not given. */

@@ -17,7 +17,9 @@ import { constAssignments, positiveInt, seconds } from './options.ts';
 import { formatBytes } from '../report/summary.ts';
 import { colorFor, VERSION } from './output.ts';
 import { memoryOption, type ModelFlags } from './request.ts';
-import { buildOrReport, EXIT } from './run-check.ts';
+import { buildOrReport, EXIT, modelErrorDiagnostic } from './run-check.ts';
+import { ModelError } from '../explore/errors.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
 import { renderTrace, traceChoice, writeTrace, type TraceFlags } from './trace-output.ts';
 
 export interface SimulateFlags extends TraceFlags, ModelFlags {
@@ -68,34 +70,44 @@ export async function simulateCommand(path: string, flags: SimulateFlags): Promi
   };
   process.on('SIGINT', onSigint);
   let shown = false;
-  const r = await simulate(system, kernel, {
-    steps,
-    runs,
-    seed,
-    deadlock: flags.deadlock,
-    timeLimitMs: limitSeconds === undefined ? undefined : limitSeconds * 1000,
-    shouldStop: () => interrupted,
-    progressIntervalMs: err.isTTY ? 250 : 5000,
-    onProgress:
-      flags.quiet || flags.json
-        ? undefined
-        : (p) => {
-            const line = `${(p.elapsedMs / 1000).toFixed(0)} s, ${p.runsDone.toLocaleString('en-US')} walks, ${p.stepsTaken.toLocaleString('en-US')} steps, ${Math.round(p.stepsTaken / Math.max(p.elapsedMs / 1000, 0.001)).toLocaleString('en-US')} steps/s, memory ${formatBytes(process.memoryUsage().rss)}`;
-            if (err.isTTY) {
-              err.write(`\r\x1b[K${line}`);
-              shown = true;
-            } else err.write(`mmucheck: ${line}\n`);
-          },
-  });
+  let r: Awaited<ReturnType<typeof simulate>>;
+  try {
+    r = await simulate(system, kernel, {
+      steps,
+      runs,
+      seed,
+      deadlock: flags.deadlock,
+      timeLimitMs: limitSeconds === undefined ? undefined : limitSeconds * 1000,
+      shouldStop: () => interrupted,
+      progressIntervalMs: err.isTTY ? 250 : 5000,
+      onProgress:
+        flags.quiet || flags.json
+          ? undefined
+          : (p) => {
+              const line = `${(p.elapsedMs / 1000).toFixed(0)} s, ${p.runsDone.toLocaleString('en-US')} walks, ${p.stepsTaken.toLocaleString('en-US')} steps, ${Math.round(p.stepsTaken / Math.max(p.elapsedMs / 1000, 0.001)).toLocaleString('en-US')} steps/s, memory ${formatBytes(process.memoryUsage().rss)}`;
+              if (err.isTTY) {
+                err.write(`\r\x1b[K${line}`);
+                shown = true;
+              } else err.write(`mmucheck: ${line}\n`);
+            },
+    });
+  } catch (e) {
+    // A model error (a runaway atomic block, too many choices) at the step that was running.
+    if (!(e instanceof ModelError)) throw e;
+    if (shown) err.write('\r\x1b[K');
+    err.write(`${renderDiagnostics([modelErrorDiagnostic(system, e)], errColor)}\n`);
+    return EXIT.input;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   if (shown) err.write('\r\x1b[K');
-  process.off('SIGINT', onSigint);
 
   const lines: string[] = [];
   let traceText: string | undefined;
   if (r.violation) {
     const trace = replay(system, kernel, r.violation);
     const doc = traceDocument(system, trace, r.violation, { version: VERSION, origin: { command: 'simulate', seed, run: r.run }, memory });
-    if (traceOpt.out) writeTrace(traceOpt.out, renderTrace(system, trace, r.violation, doc, traceOpt.format, colorFor(out, false)));
+    if (traceOpt.out) writeTrace(traceOpt.out, renderTrace(system, trace, r.violation, doc, traceOpt.format, colorFor(out, false)), traceOpt.force);
     else if (!flags.quiet) traceText = renderTrace(system, trace, r.violation, doc, traceOpt.format, flags.json ? errColor : color) as string;
     lines.push(
       color.red.bold(

@@ -1,6 +1,8 @@
 // Reading spec files: JSON in the format of specs/spec.schema.json. Every problem is a
 // message naming the file (and the check), never an exception.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readRegularFile } from '../check/load.ts';
+import { MAX_SOURCE_BYTES, MAX_STORE_BUFFER } from '../parse/bounds.ts';
 import { dirname, join, resolve } from 'node:path';
 import { specArgument } from './bundled.ts';
 import { isBuffered, MEMORY_MODEL_NAMES, type MemoryModelName, memorySpec } from '../memory/index.ts';
@@ -51,6 +53,8 @@ export function specFiles(args: readonly string[]): { files: string[]; errors: s
       const inside = readdirSync(a)
         .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
         .sort();
+      // A folder without specs is a mistake (a CI gate must not pass by running nothing).
+      if (inside.length === 0) errors.push(`${a}: no spec files (*.json) in this folder`);
       files.push(...inside.map((f) => join(a, f)));
     } else files.push(a);
   }
@@ -62,7 +66,7 @@ const KINDS = ['invariant', 'assert', 'deadlock', 'range', 'division', 'liveness
 export function loadSpec(file: string): SpecLoad {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularFile(file, MAX_SOURCE_BYTES).toString('utf8'));
   } catch (e) {
     const msg = e instanceof SyntaxError ? `not valid JSON: ${e.message}` : `cannot read: ${(e as Error).message}`;
     return { error: `${file}: ${msg}` };
@@ -111,8 +115,16 @@ export function loadSpec(file: string): SpecLoad {
     if (k.memory !== undefined && !MEMORY_MODEL_NAMES.includes(k.memory as MemoryModelName))
       return bad(`${cw}: 'memory' must be ${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`);
     const buffered = MEMORY_MODEL_NAMES.filter(isBuffered);
-    if (k.storeBuffer !== undefined && !(Number.isInteger(k.storeBuffer) && (k.storeBuffer as number) > 0 && buffered.includes(k.memory as MemoryModelName)))
-      return bad(`${cw}: 'storeBuffer' is a positive integer, with "memory": ${buffered.map((n) => `"${n}"`).join(' or ')}`);
+    if (
+      k.storeBuffer !== undefined &&
+      !(
+        Number.isInteger(k.storeBuffer) &&
+        (k.storeBuffer as number) > 0 &&
+        (k.storeBuffer as number) <= MAX_STORE_BUFFER &&
+        buffered.includes(k.memory as MemoryModelName)
+      )
+    )
+      return bad(`${cw}: 'storeBuffer' is an integer from 1 to ${MAX_STORE_BUFFER}, with "memory": ${buffered.map((n) => `"${n}"`).join(' or ')}`);
     if (k.invariants !== undefined && !(Array.isArray(k.invariants) && k.invariants.every((x) => typeof x === 'string')))
       return bad(`${cw}: 'invariants' must be a list of names`);
     if (k.properties !== undefined && !(Array.isArray(k.properties) && k.properties.every((x) => typeof x === 'string')))
@@ -129,7 +141,7 @@ export function loadSpec(file: string): SpecLoad {
       if (!int(e.states) || !int(e.maxDepth)) return bad(`${cw}: 'states' and 'maxDepth' must be whole numbers`);
     } else if (e.verdict === 'violation') {
       for (const key of Object.keys(e)) if (!['verdict', 'kind', 'property', 'depth'].includes(key)) return bad(`${cw}: expect has unknown field '${key}'`);
-      if (!Number.isInteger(e.depth)) return bad(`${cw}: a violation needs its 'depth'`);
+      if (e.depth === undefined || !int(e.depth)) return bad(`${cw}: a violation needs its 'depth', a whole number`);
       if (e.kind !== undefined && !KINDS.includes(e.kind as string)) return bad(`${cw}: 'kind' must be one of ${KINDS.join(', ')}`);
       if (e.property !== undefined && typeof e.property !== 'string') return bad(`${cw}: 'property' must be a string`);
     } else if (e.observation !== undefined) {

@@ -2,7 +2,7 @@
 // its expectation, print one line per check and `N passed, N failed`. Exit 0 when every
 // check met its expectation, 1 when one did not, 2 when a spec or its model is unusable
 // (those are listed as failed checks too, and the other checks still run).
-import { existsSync, writeFileSync } from 'node:fs';
+import { checkOutputPath, writeOutputFile } from './output-file.ts';
 import { relative } from 'node:path';
 import type { ExploreResult } from '../explore/bfs.ts';
 import { memorySpec } from '../memory/index.ts';
@@ -100,16 +100,18 @@ export function judge(expect: SpecCheck['expect'], r: ExploreResult): string | u
 }
 
 export async function testCommand(args: string[], flags: TestFlags): Promise<number> {
-  if (flags.junit && existsSync(flags.junit) && !flags.force) failOption(`--junit: ${flags.junit} already exists; pass --force to overwrite it`);
+  if (flags.junit) checkOutputPath('--junit', flags.junit, flags.force);
   const pages = flags.traceDir ? tracePages(flags.traceDir, Boolean(flags.force)) : undefined;
   // With --json, stdout carries the one report; the lines a person reads go to stderr.
   const out = flags.json ? process.stderr : process.stdout;
+  const err = process.stderr;
   const color = colorFor(out, flags.color);
   const plain = colorFor(out, false);
   const workers = workersOption(flags.workers);
   const outcomes: CheckOutcome[] = [];
   const { files, errors } = specFiles(args);
-  for (const e of errors) outcomes.push({ spec: e.split(':')[0], check: '(spec)', ok: false, badInput: true, reason: e });
+  // A file or folder that is not there, or a folder without specs: said, and exit 2.
+  for (const e of errors) err.write(`mmucheck: ${colorFor(err, flags.color).red.bold('error:')} ${e}\n`);
 
   const line = (o: CheckOutcome, ms: number) => {
     const mark = o.ok ? color.green('ok  ') : color.red('FAIL');
@@ -122,7 +124,8 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
           : r.verdict
         : 'error';
     const states = r ? `${r.states.toLocaleString('en-US')} states` : '';
-    out.write(`${mark} ${o.spec} › ${o.check}  ${verdict}${states ? `, ${states}` : ''}, ${(ms / 1000).toFixed(2)} s\n`);
+    const name = o.check.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'); // no terminal escapes from a spec
+    out.write(`${mark} ${o.spec} › ${name}  ${verdict}${states ? `, ${states}` : ''}, ${(ms / 1000).toFixed(2)} s\n`);
     if (!o.ok && o.reason) out.write(`     ${o.reason.split('\n').join('\n     ')}\n`);
     if (o.page) out.write(`     counterexample page: ${o.page}\n`);
   };
@@ -202,10 +205,12 @@ export async function testCommand(args: string[], flags: TestFlags): Promise<num
   }
   const passed = outcomes.filter((o) => o.ok).length;
   const failed = outcomes.length - passed;
-  if (flags.junit) writeFileSync(flags.junit, junitXml(outcomes.map(junitCase)));
+
+  if (flags.junit) writeOutputFile('--junit', flags.junit, junitXml(outcomes.map(junitCase)), flags.force);
   if (flags.json) process.stdout.write(JSON.stringify({ ...jsonReport(outcomes, passed, failed), ...(skipped.length ? { skipped } : {}) }) + '\n');
   out.write(`${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}\n`);
-  if (outcomes.some((o) => o.badInput)) return EXIT.input;
+  if (outcomes.length === 0) err.write(`mmucheck: ${colorFor(err, flags.color).red.bold('error:')} no checks ran\n`);
+  if (errors.length || outcomes.length === 0 || outcomes.some((o) => o.badInput)) return EXIT.input;
   return failed ? EXIT.violation : EXIT.pass;
 }
 

@@ -1,8 +1,10 @@
 // `mmucheck trace FILE [--format table|text|json|itf|html]`: print a saved counterexample, after
 // replaying it against the model as it is now. A trace that no longer replays is not printed
 // as if it were true: the command says at which step and why, and exits 1.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { readRegularFile } from '../check/load.ts';
+import { MAX_TRACE_BYTES } from '../parse/bounds.ts';
 import { instantiate } from '../compile/system.ts';
 import { recheck } from '../explore/replay.ts';
 import type { FoundViolation, ViolationKind } from '../explore/bfs.ts';
@@ -34,7 +36,7 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
 
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = readRegularFile(file, MAX_TRACE_BYTES);
   } catch (e) {
     return fail(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, EXIT.input);
   }
@@ -46,15 +48,20 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
     throw e;
   }
 
-  // The model: as named in the trace (relative to the working directory, else to the trace).
-  const candidates = flags.model ? [modelArgument(flags.model)] : [doc.model.file, join(dirname(file), doc.model.file)];
-  const modelPath = candidates.find((p) => existsSync(p));
-  if (!modelPath) failOption(`the model of this trace, ${doc.model.file}, is not found; name it with --model PATH`);
+  // The model: --model, else the file of the name the trace records, next to the trace. A
+  // trace is untrusted input (an artifact downloaded from CI): the path it records is never
+  // opened as such.
+  const modelPath = flags.model ? modelArgument(flags.model) : join(dirname(file), basename(doc.model.file));
+  if (!flags.model && !existsSync(modelPath))
+    failOption(`the model of this trace, ${basename(doc.model.file)}, is not next to it (${modelPath}); name it with --model PATH`);
   if (!MEMORY_MODEL_NAMES.includes(doc.memory as MemoryModelName))
     return fail(`${file} is not a usable trace: unknown memory model ${JSON.stringify(doc.memory)}`, EXIT.input);
   const memory = memorySpec(doc.memory as MemoryModelName, doc.storeBuffer);
-  const built = buildSystem(modelPath!, doc.constants, undefined, memory);
+  const built = buildSystem(modelPath, doc.constants, undefined, memory);
   if (!built.system) {
+    // A file that does not even read or parse as a model is not shown (it may be anything).
+    const notAModel = built.diagnostics.some((d) => d.code === 'io' || d.code === 'lex' || d.code === 'syntax' || d.code === 'nesting');
+    if (notAModel) return fail(`${modelPath} is not a model this trace can be checked against (it does not read or parse as one)`, EXIT.input);
     err.write(renderDiagnostics(built.diagnostics, errColor) + '\n');
     return fail(`the model of this trace cannot be checked as recorded (constants ${JSON.stringify(doc.constants)})`, EXIT.input);
   }

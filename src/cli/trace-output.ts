@@ -9,6 +9,7 @@ import { htmlPage } from '../report/html-page.ts';
 import { encodeTrace, type TraceDocument } from '../report/trace-document.ts';
 import { formatTrace } from '../report/trace.ts';
 import { failOption, oneOf } from './options.ts';
+import { checkOutputPath, writeOutputFile } from './output-file.ts';
 
 export const TRACE_FORMATS = ['table', 'text', 'json', 'itf', 'msgpack', 'html'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
@@ -20,12 +21,12 @@ export interface TraceFlags {
 }
 
 /** Checks the trace options before any work is done. */
-export function traceChoice(flags: TraceFlags, stdoutIsTty: boolean): { format: TraceFormat; out?: string } {
+export function traceChoice(flags: TraceFlags, stdoutIsTty: boolean): { format: TraceFormat; out?: string; force?: boolean } {
   const format = oneOf('--trace', flags.trace, TRACE_FORMATS) ?? (stdoutIsTty ? 'table' : 'text');
   if (format === 'msgpack' && !flags.traceOut) failOption('--trace msgpack writes binary: give it a file with --trace-out FILE');
   if (format === 'html' && !flags.traceOut) failOption('--trace html writes a page: give it a file with --trace-out FILE.html');
-  if (flags.traceOut && existsSync(flags.traceOut) && !flags.force) failOption(`--trace-out: ${flags.traceOut} already exists; pass --force to overwrite it`);
-  return { format, out: flags.traceOut };
+  if (flags.traceOut) checkOutputPath('--trace-out', flags.traceOut, flags.force);
+  return { format, out: flags.traceOut, force: flags.force };
 }
 
 /** The counterexample rendered in `format`: text for table/text/json/itf/html, bytes for msgpack. */
@@ -42,8 +43,9 @@ export function renderTrace(
   return encodeTrace(system, trace, doc, format);
 }
 
-export function writeTrace(file: string, content: string | Uint8Array): void {
-  writeFileSync(file, content);
+/** Writes the trace checked by traceChoice (a temporary file put in place; see output-file.ts). */
+export function writeTrace(file: string, content: string | Uint8Array, force?: boolean): void {
+  writeOutputFile('--trace-out', file, content, force);
 }
 
 /**

@@ -133,8 +133,14 @@ export function emitExpr(e: I.Expr, ctx: ExprContext): string {
       }
       const count = ctx.model.processes[e.process].param ? I.typeSize(ctx.model.processes[e.process].param!.type) : 1;
       const tabs = Array.from({ length: count }, (_, k) => ctx.tables.table(ctx.labelTable(p.firstInstance + k, e.label)));
-      // Pick the instance's table with a chain of comparisons: no array built per evaluation.
-      const pick = tabs.slice(0, -1).reduceRight((rest, t, k) => `(k === ${k} ? ${t} : ${rest})`, tabs[tabs.length - 1]);
+      // Pick the instance's table with comparisons (no array built per evaluation), in a
+      // balanced tree: thousands of instances nest only log2 deep in the generated code.
+      const pickIn = (lo: number, hi: number): string => {
+        if (lo === hi) return tabs[lo];
+        const mid = (lo + hi + 1) >> 1;
+        return `(k < ${mid} ? ${pickIn(lo, mid - 1)} : ${pickIn(mid, hi)})`;
+      };
+      const pick = pickIn(0, tabs.length - 1);
       return `((k) => ${pick}[${ctx.arr}[${ctx.base} + ${p.firstSlot} + k * ${p.stride}]] === 1)(${inst.code})`;
     }
     case 'procDone': {

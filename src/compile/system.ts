@@ -2,17 +2,18 @@
 // per process instance, validation against the memory model, then the generated kernel. A
 // TransitionSystem is a value; `instantiate` turns its source into functions (in the main
 // thread or in a worker), handing the generated code its runtime.
-import type * as IR from '../check/ir.ts';
+import * as IR from '../check/ir.ts';
 import { memoryModel, memoryRuntime, memorySpec, type MemoryModel, type MemoryModelName } from '../memory/index.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
-import type { Diagnostic } from '../parse/diagnostic.ts';
+import { diag, type Diagnostic } from '../parse/diagnostic.ts';
+import { MAX_INSTANCES, MAX_STATE_VALUES, MAX_SUCCESSOR_VALUES, MAX_TOTAL_STATEMENTS } from '../parse/bounds.ts';
 import { lineCol } from '../parse/source.ts';
 import { buildAutomaton, type Automaton } from './automaton.ts';
 import { emitKernel, type ActionInfo } from './emit-kernel.ts';
-import { buildLayout, flattenValue, type StateLayout } from './layout.ts';
+import { buildLayout, flattenValue, slotCount, type StateLayout } from './layout.ts';
 import { planPacking, slotRange, type Packing } from './packing.ts';
 import { Canonicalizer } from './canonical.ts';
-import { kernelRuntime, type ViolationSignal } from './runtime.ts';
+import { kernelRuntime, ModelError, type ViolationSignal } from './runtime.ts';
 import { buildSymmetry, type SymmetryPlan } from './symmetry.ts';
 
 export type { ActionInfo } from './emit-kernel.ts';
@@ -60,7 +61,36 @@ export interface TransitionSystem {
 
 export function compile(model: IR.CheckedModel, options: CompileOptions = {}): { system?: TransitionSystem; diagnostics: Diagnostic[] } {
   const memory = memoryModel(memorySpec(options.memory ?? 'sc', options.storeBuffer));
+  const tooBig = sizeDiagnostic(model);
+  if (tooBig) return { diagnostics: [tooBig] };
   const layout = buildLayout(model, memory);
+  const widest = model.processes.reduce((m, p) => (p.param ? Math.max(m, IR.typeSize(p.param.type)) : m), 1);
+  if (layout.width * widest > MAX_SUCCESSOR_VALUES) {
+    const p = model.processes.find((q) => q.param && IR.typeSize(q.param.type) === widest)!;
+    return {
+      diagnostics: [
+        diag(
+          'size',
+          `${widest.toLocaleString('en-US')} instances of '${p.name}' in a state of ${layout.width.toLocaleString('en-US')} values: one state's successors would not fit in ${MAX_SUCCESSOR_VALUES.toLocaleString('en-US')} values (docs/limits.md)`,
+          p.span,
+        ),
+      ],
+    };
+  }
+  if (layout.width > MAX_STATE_VALUES)
+    return {
+      diagnostics: [
+        diag(
+          'size',
+          `the state holds ${layout.width.toLocaleString('en-US')} values under --memory ${options.memory ?? 'sc'}: at most ${MAX_STATE_VALUES.toLocaleString('en-US')} (docs/limits.md)`,
+          {
+            file: model.mainFile,
+            start: 0,
+            end: 0,
+          },
+        ),
+      ],
+    };
 
   const automata: Automaton[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -76,9 +106,10 @@ export function compile(model: IR.CheckedModel, options: CompileOptions = {}): {
 
   const selected = options.invariants ?? model.invariants.map((i) => i.name);
   const invariants = model.invariants.filter((i) => selected.includes(i.name));
+  const ownerOfPc = new Map(layout.instances.map((inst, i) => [inst.pcSlot, i]));
   const ranges = layout.slotNames.map((sn, slot) => {
     if (sn.range) return sn.range;
-    const owner = layout.instances.findIndex((inst) => inst.pcSlot === slot);
+    const owner = ownerOfPc.get(slot) ?? -1;
     return slotRange(sn.type, owner >= 0 ? automata[owner].nodes.length : 0);
   });
   const packing = planPacking(ranges);
@@ -137,6 +168,60 @@ function initialState(model: IR.CheckedModel, layout: StateLayout): Int32Array {
   return initial;
 }
 
+/**
+ * The bounds on instances and state values (docs/limits.md), checked before anything is laid
+ * out: at the process or location that passes them.
+ */
+function sizeDiagnostic(model: IR.CheckedModel): Diagnostic | undefined {
+  let values = 0;
+  for (const g of model.globals) {
+    values += slotCount(g.type);
+    if (values > MAX_STATE_VALUES)
+      return diag('size', `the shared locations hold more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`, g.span);
+  }
+  let instances = 0;
+  let statements = 0;
+  for (const p of model.processes) {
+    const n = p.param ? IR.typeSize(p.param.type) : 1;
+    instances += n;
+    if (instances > MAX_INSTANCES) return diag('size', `more than ${MAX_INSTANCES.toLocaleString('en-US')} process instances in all (docs/limits.md)`, p.span);
+    // Every instance gets its own automaton: the work of compiling is instances x statements.
+    statements += n * statementCount(p.body);
+    if (statements > MAX_TOTAL_STATEMENTS)
+      return diag(
+        'size',
+        `with the instances of '${p.name}', the processes expand to more than ${MAX_TOTAL_STATEMENTS.toLocaleString('en-US')} statements in all (instances x statements, inline calls and for loops expanded; docs/limits.md)`,
+        p.span,
+      );
+    values += n * (1 + p.locals.reduce((k, l) => k + slotCount(l.type), 0));
+    if (values > MAX_STATE_VALUES)
+      return diag(
+        'size',
+        `with the instances of '${p.name}', the state holds more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (docs/limits.md)`,
+        p.span,
+      );
+  }
+  return undefined;
+}
+
+/** Statements of a body once inline calls and `for` loops are expanded (without recursion). */
+function statementCount(body: readonly IR.Stmt[]): number {
+  let total = 0;
+  const stack: [readonly IR.Stmt[], number][] = [[body, 1]];
+  while (stack.length) {
+    const [list, times] = stack.pop()!;
+    for (const st of list) {
+      total += times;
+      if (total > MAX_TOTAL_STATEMENTS) return total;
+      if (st.kind === 'if') stack.push([st.then, times], [st.else, times]);
+      else if (st.kind === 'for') stack.push([st.body, times * IR.typeSize(st.over)]);
+      else if (st.kind === 'while' || st.kind === 'loop' || st.kind === 'atomic' || st.kind === 'inline') stack.push([st.body, times]);
+      else if (st.kind === 'either') for (const b of st.branches) stack.push([b, times]);
+    }
+  }
+  return total;
+}
+
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return ds.filter((d) => {
@@ -183,6 +268,12 @@ export class SuccessorBuffer {
     this.actions = new Int32Array(capacity);
   }
   grow(): void {
+    // One state's successors, all of them at once: bounded, so that no state (thousands of
+    // instances, or any() over a wide range in a wide state) takes gigabytes to expand.
+    if (this.buf.length * 2 > MAX_SUCCESSOR_VALUES)
+      throw new ModelError(
+        `one state has more successors than fit in ${MAX_SUCCESSOR_VALUES.toLocaleString('en-US')} values (${this.capacity.toLocaleString('en-US')} successors of ${this.width.toLocaleString('en-US')} values so far; docs/limits.md)`,
+      );
     const buf = new Int32Array(this.buf.length * 2);
     buf.set(this.buf);
     const actions = new Int32Array(this.capacity * 2);

@@ -16,6 +16,9 @@ export type { StopReason } from './limits.ts';
 export { peakRss } from './limits.ts';
 export { ModelError } from './errors.ts';
 
+/** Values (state slots) unpacked, copied and hashed between two looks at the limits (a few ms). */
+export const WORK_SLICE = 1 << 18;
+
 export interface ExploreOptions extends LimitOptions {
   readonly deadlock?: boolean; // default true
   readonly onProgress?: (p: Progress) => void;
@@ -100,6 +103,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
   let peakMemory = process.memoryUsage().rss;
   let lastProgress = start;
   let lastYield = start;
+  let work = 0; // values handled since the limits were last looked at
   const progressEvery = options.progressIntervalMs ?? 1000;
 
   const pathTo = (index: number): number[] => {
@@ -141,7 +145,26 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
     let stop: StopReason | null = null; // a limit that cut this level part way
     let pending: FoundViolation | null = null;
     let deadlocked: FoundViolation | null = null;
-    for (let i = 0; i < curCount; i++) {
+    // Limits, Ctrl-C and progress are looked at by work done (values copied and hashed), not by
+    // states alone: one state of a model with thousands of instances is thousands of successors.
+    const look = async (left: boolean): Promise<StopReason | null> => {
+      work = 0;
+      let now = Date.now();
+      if (now - lastYield >= 100) {
+        await new Promise((resolve) => setImmediate(resolve));
+        now = lastYield = Date.now();
+      }
+      const r = limits.reached({ states, workLeft: left });
+      if (now - lastProgress >= progressEvery) {
+        lastProgress = now;
+        peakMemory = Math.max(peakMemory, process.memoryUsage().rss);
+        options.onProgress?.({ depth, states, transitions, frontier: curCount - levelIndex, elapsedMs: now - start, memoryBytes: peakMemory });
+      }
+      return r;
+    };
+    let levelIndex = 0;
+    level: for (let i = 0; i < curCount; i++) {
+      levelIndex = i;
       const index = levelStart + i;
       kernel.unpack(cur, i * K, scratch, 0);
       graph?.expanding();
@@ -152,8 +175,15 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       if (ex.deadlocked && !deadlocked) deadlocked = deadlockViolation(depth, pathTo(index));
       transitions += n;
       const buf = out.buf;
+      work += W;
       for (let j = 0; j < n; j++) {
         const so = j * W;
+        work += W;
+        if (work >= WORK_SLICE && (j & 63) === 63 && j < n - 1) {
+          // In the middle of one huge state: its remaining successors are not looked at.
+          stop = await look(true);
+          if (stop) break level;
+        }
         kernel.pack(buf, so, packed, 0);
         if (lastLevel) {
           if (!store.has(packed, 0)) cutByDepth = true;
@@ -183,18 +213,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       }
       // Past --max-depth nothing is reported: a failing step from the last level is deeper.
       if (ex.failed && !pending && !lastLevel) pending = ex.failure(depth + 1, pathTo(index));
-      if ((i & 1023) === 1023 && i < curCount - 1) {
-        let now = Date.now();
-        if (now - lastYield >= 100) {
-          await new Promise((resolve) => setImmediate(resolve));
-          now = lastYield = Date.now();
-        }
-        stop = limits.reached({ states, workLeft: true });
-        if (now - lastProgress >= progressEvery) {
-          lastProgress = now;
-          peakMemory = Math.max(peakMemory, process.memoryUsage().rss);
-          options.onProgress?.({ depth, states, transitions, frontier: curCount - i, elapsedMs: now - start, memoryBytes: peakMemory });
-        }
+      if (((i & 1023) === 1023 || work >= WORK_SLICE) && i < curCount - 1) {
+        stop = await look(true);
         if (stop) break;
       }
     }

@@ -44,13 +44,19 @@ let runs = 0;
 
 // One pool per worker count, kept for the life of the process (a spec run or the test suite
 // explores many models); closePools() ends the threads.
-const pools = new Map<number, { pool: Piscina; ready: Promise<void> }>();
+interface PoolEntry {
+  readonly pool: Piscina;
+  readonly ready: Promise<void>;
+  /** Rejects with an EngineError when a thread cannot start or dies outside a task. */
+  readonly failed: Promise<never>;
+}
+const pools = new Map<number, PoolEntry>();
 
 // The compiled package runs dist/explore/worker-entry.js; from the TypeScript sources (tests,
 // a checkout without a fresh build) the threads load them through tsx.
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry-tsx.js' : './worker-entry.js', import.meta.url).href;
 
-function poolFor(workers: number): Piscina {
+function poolFor(workers: number): PoolEntry {
   let entry = pools.get(workers);
   if (!entry) {
     const pool = new Piscina({
@@ -59,7 +65,7 @@ function poolFor(workers: number): Piscina {
       maxThreads: workers,
       idleTimeout: Infinity,
     });
-    // Each thread posts a message once its modules are loaded (worker-entry.js); piscina hands
+    // Each thread posts a message once its modules are loaded (worker-entry.ts); piscina hands
     // it on as a 'message' event.
     const ready = new Promise<void>((resolve) => {
       let n = 0;
@@ -67,10 +73,18 @@ function poolFor(workers: number): Piscina {
         if ((m as { mmucheckWorkerReady?: boolean } | null)?.mmucheckWorkerReady && ++n === workers) resolve();
       });
     });
-    entry = { pool, ready };
+    // A thread that cannot start (EAGAIN under a limit on processes) or that dies is an engine
+    // failure (exit 70) with a message, not an unhandled 'error' event.
+    let fail: (e: Error) => void = () => {};
+    const failed = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    failed.catch(() => {}); // observed by the level that is running, if any
+    pool.on('error', (e: unknown) => fail(new EngineError(`a worker thread failed: ${e instanceof Error ? e.message : String(e)}`)));
+    entry = { pool, ready, failed };
     pools.set(workers, entry);
   }
-  return entry.pool;
+  return entry;
 }
 
 /**
@@ -82,8 +96,9 @@ export async function closePools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   await Promise.all(
-    all.map(async ({ pool, ready }) => {
-      await Promise.race([ready, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    all.map(async ({ pool, ready, failed }) => {
+      // A pool whose thread failed has nothing left to wait for (and nothing keeps the event loop alive).
+      await Promise.race([ready, failed.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
       await pool.destroy();
     }),
   );
@@ -109,7 +124,7 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
 }
 
 class Coordinator {
-  private readonly pool: Piscina;
+  private readonly pool: PoolEntry;
   private readonly control = new Int32Array(new SharedArrayBuffer(CTRL.length * 4));
   private readonly store: SharedStore;
   private stopReason: StopReason | null = null;
@@ -132,10 +147,13 @@ class Coordinator {
 
   async run(): Promise<ExploreResult> {
     const timer = setInterval(() => this.watch(true), this.options.progressIntervalMs ?? 1000);
+    // Limits and Ctrl-C every 100 ms, whatever the progress interval (5 s off a terminal).
+    const limits = setInterval(() => this.watch(false), 100);
     try {
       return await this.levels();
     } finally {
       clearInterval(timer);
+      clearInterval(limits);
     }
   }
 
@@ -250,10 +268,15 @@ class Coordinator {
         tableLog2: this.store.slotsLog2,
         lastLevel,
         deadlock: this.options.deadlock !== false,
+        // On this thread, give the event loop (limits, Ctrl-C, progress) a turn every 50 ms.
+        ...(inline ? { yieldAt: Date.now() + 50 } : {}),
       };
       const results = inline
         ? [expandLevel(task)]
-        : ((await Promise.all(Array.from({ length: this.options.workers }, () => this.pool.run(task)))) as LevelResult[]);
+        : ((await Promise.race([
+            Promise.all(Array.from({ length: this.options.workers }, () => this.pool.pool.run(task))),
+            this.pool.failed,
+          ])) as LevelResult[]);
       const again: number[] = [];
       for (const r of results) {
         this.transitions += r.transitions;

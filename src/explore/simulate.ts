@@ -50,7 +50,9 @@ export function rng(seed: number): () => number {
  * Walks one after another until `runs` walks were taken, the time limit passed or a walk found
  * a violation. A walk ends after `steps` steps or where no step is enabled (every process done);
  * the next one starts from the initial state, with the generator where the last one left it,
- * so the same seed gives the same walks. Async only to let Ctrl-C and progress in every ~100 ms.
+ * so the same seed gives the same walks. Async only so that the event loop gets a turn every
+ * ~100 ms of walking (also in the middle of one long walk): that is when Ctrl-C (via
+ * `shouldStop`), the time limit and progress are noticed.
  */
 export async function simulate(system: TransitionSystem, kernel: Kernel, o: SimulateOptions): Promise<SimulateResult> {
   const W = system.layout.width;
@@ -62,6 +64,7 @@ export async function simulate(system: TransitionSystem, kernel: Kernel, o: Simu
   let stepsTaken = 0;
   let lastBreath = start;
   let lastProgress = start;
+  let sinceLook = 0;
   const result = (verdict: SimulateResult['verdict'], stopReason: SimulateResult['stopReason'], run: number, violation: FoundViolation | null = null) => ({
     verdict,
     stopReason,
@@ -88,6 +91,12 @@ export async function simulate(system: TransitionSystem, kernel: Kernel, o: Simu
     const v0 = invariantViolation(system, kernel, state, 0, 0, () => []);
     if (v0) return result('violation', null, run, v0);
     for (let step = 0; step < o.steps; step++) {
+      if ((++sinceLook & 255) === 0 && Date.now() - lastBreath >= 100) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastBreath = Date.now();
+        if (o.shouldStop?.()) return result('incomplete', 'interrupted', run);
+        if (o.timeLimitMs !== undefined && lastBreath - start >= o.timeLimitMs) return result('pass', 'time-limit', run);
+      }
       ex.expand(state, 0);
       if (ex.deadlocked) return result('violation', null, run, deadlockViolation(path.length, [...path]));
       if (ex.count === 0 && !ex.failed) break; // every process is done or idle: this walk is over

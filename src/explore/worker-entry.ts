@@ -4,5 +4,13 @@
 import { parentPort } from 'node:worker_threads';
 import { expandLevel } from './worker.ts';
 
+// Fault injection for the tests (test/cli/hostile.test.ts): a thread that cannot start, or a
+// task that throws. Nothing else reads this variable.
+const fault = process.env.MMUCHECK_TEST_WORKER_FAULT;
+if (fault === 'start') throw new Error('injected: the thread could not start');
 parentPort?.postMessage({ mmucheckWorkerReady: true });
-export default expandLevel;
+export default fault === 'task'
+  ? () => {
+      throw new Error('injected: a task threw');
+    }
+  : expandLevel;

@@ -38,6 +38,8 @@ export interface LevelTask {
   readonly tableLog2: number; // changes when the coordinator replaced the table
   readonly lastLevel: boolean; // at --max-depth: look, do not insert
   readonly deadlock: boolean;
+  /** Return at the next state boundary after this time (Date.now()), leaving the rest as a remainder. */
+  readonly yieldAt?: number;
 }
 
 export interface LevelResult {
@@ -176,6 +178,9 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
     // middle of one (its successors inserted so far are duplicates when it is redone, and its
     // transitions are counted only once it is complete).
     if (Atomics.load(ctl, CTRL.size) + unpublished >= Atomics.load(ctl, CTRL.pauseAt)) break;
+    // A limit or Ctrl-C (the coordinator sets stop), or time to let the coordinator breathe.
+    if (Atomics.load(ctl, CTRL.stop) !== 0) break;
+    if (task.yieldAt !== undefined && i > lo && Date.now() >= task.yieldAt) break;
     kernel.unpack(src, i * K, scratch, 0);
     ex.expand(scratch, 0);
     const n = ex.count;
@@ -184,6 +189,8 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
     const buf = out.buf;
     for (let j = 0; j < n; j++) {
       const so = j * W;
+      // In the middle of one huge state (thousands of successors): stop when asked to.
+      if ((j & 63) === 63 && Atomics.load(ctl, CTRL.stop) !== 0) break states;
       kernel.pack(buf, so, packed, 0);
       fingerprint(packed, 0, K, fp);
       const a = fp[0];

@@ -4,6 +4,7 @@ import type { BinaryOp, Decl, Expr, Ident, Program, Quantifier, Stmt, TypeExpr }
 import { diag, DiagnosticError, type Diagnostic } from './diagnostic.ts';
 import { lex, type Token } from './lexer.ts';
 import { joinSpans, type SourceFile, type Span } from './source.ts';
+import { MAX_NESTING } from './bounds.ts';
 
 const QUANTIFIERS = new Set(['forall', 'exists', 'count', 'sum']);
 const BINARY_LEVELS: BinaryOp[][] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
@@ -11,11 +12,63 @@ const BINARY_LEVELS: BinaryOp[][] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '
 export function parse(file: SourceFile): { program: Program; diagnostics: Diagnostic[] } {
   const { tokens, diagnostics } = lex(file);
   const parser = new Parser(tokens, diagnostics);
-  return { program: { decls: parser.program() }, diagnostics };
+  let parsed: Decl[];
+  try {
+    parsed = parser.program();
+  } catch (e) {
+    // Too deep to parse: no recovery (it would only report the unclosed levels), one diagnostic.
+    if (!(e instanceof TooDeep)) throw e;
+    diagnostics.push(e.diagnostic);
+    return { program: { decls: [] }, diagnostics };
+  }
+  // A declaration nested deeper than the bound is reported and dropped, so that no later stage
+  // (each of which recurses over the tree) sees it.
+  const decls = parsed.filter((d) => {
+    const deep = tooDeep(d);
+    if (deep) diagnostics.push(nestingDiagnostic(deep));
+    return !deep;
+  });
+  return { program: { decls }, diagnostics };
+}
+
+/** Not a DiagnosticError: the parser's recovery points let it through. */
+class TooDeep extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+function nestingDiagnostic(span: Span): Diagnostic {
+  return diag('nesting', `nested more than ${MAX_NESTING} levels deep (expressions, operands of one operator chain, blocks and labels count)`, span, {
+    hint: 'split it with constants, inlines or intermediate variables (docs/limits.md)',
+  });
+}
+
+/**
+ * The span of the first node of `root` deeper than MAX_NESTING (nodes are objects with a
+ * `kind`; a chain `a + b + c` is as deep as it is long), found without recursion.
+ */
+function tooDeep(root: object): Span | undefined {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (const x of node) stack.push([x, depth]);
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    const isNode = 'kind' in node;
+    const d = isNode ? depth + 1 : depth;
+    if (d > MAX_NESTING && 'span' in node) return node.span as Span;
+    for (const [k, v] of Object.entries(node)) if (k !== 'span' && typeof v === 'object') stack.push([v, d]);
+  }
+  return undefined;
 }
 
 class Parser {
   private pos = 0;
+  /** Recursive constructs open right now (parentheses, unary operators, blocks, labels, types). */
+  private nesting = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly diagnostics: Diagnostic[],
@@ -64,6 +117,16 @@ class Parser {
     if (t.kind !== 'ident') this.fail(`expected ${what}, found ${this.describe(t)}`);
     this.pos++;
     return { name: t.text, span: t.span };
+  }
+  /** Runs `f` one level deeper; past MAX_NESTING it is a diagnostic, not a stack overflow. */
+  private nested<T>(f: () => T): T {
+    if (this.nesting >= MAX_NESTING) throw new TooDeep(nestingDiagnostic(this.tok.span));
+    this.nesting++;
+    try {
+      return f();
+    } finally {
+      this.nesting--;
+    }
   }
   private spanFrom(start: Span): Span {
     const prev = this.tokens[Math.max(this.pos - 1, 0)];
@@ -272,6 +335,10 @@ class Parser {
 
   // ---- types ---------------------------------------------------------------------------
   type(): TypeExpr {
+    return this.nested(() => this.typeAt());
+  }
+
+  private typeAt(): TypeExpr {
     const start = this.tok.span;
     if (this.eat('bool')) return { kind: 'bool', span: start };
     if (this.eat('[')) {
@@ -316,6 +383,10 @@ class Parser {
   }
 
   private stmt(): Stmt {
+    return this.nested(() => this.stmtAt());
+  }
+
+  private stmtAt(): Stmt {
     const start = this.tok.span;
     const t = this.tok;
     if (t.kind === 'ident' && this.peek().kind === 'punct' && this.peek().text === ':') {
@@ -421,7 +492,7 @@ class Parser {
   // ---- expressions ---------------------------------------------------------------------
   /** An expression; `~>` after it is misplaced, since only a property's top level may hold one. */
   expr(): Expr {
-    const e = this.implication();
+    const e = this.nested(() => this.implication());
     if (this.is('~>')) this.fail("'~>' can only be the top operator of a property: property NAME: P ~> Q;");
     return e;
   }
@@ -429,7 +500,7 @@ class Parser {
   private implication(): Expr {
     const left = this.conditional();
     if (this.eat('=>')) {
-      const right = this.implication();
+      const right = this.nested(() => this.implication());
       return { kind: 'binary', op: '=>', left, right, span: joinSpans(left.span, right.span) };
     }
     return left;
@@ -440,7 +511,7 @@ class Parser {
     if (this.eat('?')) {
       const then = this.expr();
       this.expect(':');
-      const els = this.conditional();
+      const els = this.nested(() => this.conditional());
       return { kind: 'cond', test, then, else: els, span: joinSpans(test.span, els.span) };
     }
     return test;
@@ -462,7 +533,7 @@ class Parser {
     const start = this.tok.span;
     if (this.tok.kind === 'punct' && (this.tok.text === '!' || this.tok.text === '-')) {
       const op = this.next().text as '!' | '-';
-      const arg = this.unary();
+      const arg = this.nested(() => this.unary());
       return { kind: 'unary', op, arg, span: joinSpans(start, arg.span) };
     }
     return this.postfix();
@@ -510,7 +581,7 @@ class Parser {
       this.expect(':');
       const type = this.type();
       this.expect('::');
-      const body = this.implication();
+      const body = this.nested(() => this.implication());
       // The body reaches as far right as it can, so a `~>` after it would be inside it.
       if (this.is('~>')) this.fail(`'~>' cannot be inside a quantifier: write (${t.text} ${variable.name}: ... :: ...) ~> Q, with the parentheses`);
       return { kind: 'quant', q: t.text as Quantifier, variable, type, body, span: joinSpans(t.span, body.span) };

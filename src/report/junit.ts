@@ -14,7 +14,8 @@ export interface JunitCase {
 
 const escapeXml = (s: string): string =>
   s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    // Only characters XML 1.0 allows: no control characters, no lone surrogates, no U+FFFE/U+FFFF.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -55,7 +55,7 @@ describe('liveness on the command line', () => {
     expect(run(['check', TAS, '--trace', 'json', '--trace-out', file]).code).toBe(1);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.violation).toMatchObject({ kind: 'liveness', depth: 0, cycle: 3, cycleUnits: ['cpu[1]'] });
-    const back = run(['trace', file, '--format', 'table']);
+    const back = run(['trace', file, '--format', 'table', '--model', TAS]);
     expect(back.code).toBe(0);
     expect(back.stdout).toMatch(/── cycle: steps 1-3 repeat for ever/);
     // Cut the cycle's last step: the trace no longer returns to its start.
@@ -63,7 +63,7 @@ describe('liveness on the command line', () => {
     doc.violation.cycle = 2;
     const cut = join(dir, 'cut.json');
     writeFileSync(cut, JSON.stringify(doc));
-    const r = run(['trace', cut]);
+    const r = run(['trace', cut, '--model', TAS]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the cycle does not return to the state after step 0/);
   });

@@ -39,7 +39,7 @@ describe('symmetry on the command line', () => {
     expect(doc.steps).toHaveLength(3);
     // Three different CPUs flip: the trace names them as the model does.
     expect(new Set(doc.steps.map((s: { process: string }) => s.process))).toEqual(new Set(['p[0]', 'p[1]', 'p[2]']));
-    expect(run(['trace', file]).code).toBe(0);
+    expect(run(['trace', file, '--model', FLIP]).code).toBe(0);
   });
 
   it('a rule broken is a diagnostic at its place, exit 2', () => {

@@ -63,3 +63,24 @@ describe('model errors are the same for any number of workers', () => {
     });
   }
 });
+
+describe('limits are looked at by work done, not every 1,024 states (issue 16)', () => {
+  // 600 instances that each flip a bit for ever: every state has 600 successors of 1,200 values,
+  // so one chunk of 1,024 states is hundreds of millions of values handled. The workers take
+  // over at the first level boundary (startBudget 1) and must stop inside their chunks.
+  const HUGE = system('model huge; process w(i: 0..599) { var b: bool; loop { b = !b; } }');
+  for (const workers of [1, 2]) {
+    it(`a time limit stops the search inside huge states, with ${workers} worker(s)`, async () => {
+      const r = await exploreParallel(HUGE, { workers, startBudget: 1, timeLimitMs: 1500 });
+      expect({ verdict: r.verdict, stop: r.stopReason }).toEqual({ verdict: 'incomplete', stop: 'time-limit' });
+      expect(r.durationMs).toBeLessThan(1500 + 15_000); // a wide margin for a loaded machine; it used to be minutes
+    });
+
+    it(`an interruption is noticed inside huge states, with ${workers} worker(s)`, async () => {
+      const t0 = Date.now();
+      const r = await exploreParallel(HUGE, { workers, startBudget: 1, shouldStop: () => Date.now() - t0 > 1000 });
+      expect({ verdict: r.verdict, stop: r.stopReason }).toEqual({ verdict: 'incomplete', stop: 'interrupted' });
+      expect(Date.now() - t0).toBeLessThan(1000 + 15_000);
+    });
+  }
+});
