@@ -90,7 +90,7 @@ describe('usage and error style', () => {
     const r = run(['check', BBM, '--memory', 'x86']);
     expect(r.stderr).toMatch(/argument 'x86' is invalid\. Allowed choices are sc, tso, arm/);
     const help = run(['check', '--help']).stdout.replace(/\s+/g, ' ');
-    expect(help).toMatch(/--memory <model> .*\(choices: "sc", "tso", "arm", default: "sc"\)/);
+    expect(help).toMatch(/--memory <model> .*\(choices: "sc", "tso", "arm", "all", default: "sc"\)/); // all: for a .litmus test
     expect(help).toMatch(/--trace <format> .*\(choices: "table", "text", "json", "itf", "msgpack"/);
     expect(run(['trace', 'x.json', '--format', 'yaml']).stderr).toMatch(/Allowed choices are table, text, json, itf/);
     expect(run(['compile', BBM, '--emit', 'c']).stderr).toMatch(/Allowed choices are ir, js, dot/);
