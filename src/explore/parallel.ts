@@ -89,7 +89,7 @@ function poolFor(workers: number): PoolEntry {
 
 /**
  * Ends every pool's threads. A thread still loading its module (a run stopped by a limit
- * just after the threads were started) is waited for, up to 10 s, before it is terminated:
+ * just after the threads were started) is waited for, up to 60 s (a loaded machine), before it is terminated:
  * terminating a thread in the middle of its module loader can take the process down.
  */
 export async function closePools(): Promise<void> {
@@ -98,7 +98,7 @@ export async function closePools(): Promise<void> {
   await Promise.all(
     all.map(async ({ pool, ready, failed }) => {
       // A pool whose thread failed has nothing left to wait for (and nothing keeps the event loop alive).
-      await Promise.race([ready, failed.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      await Promise.race([ready, failed.catch(() => {}), new Promise((r) => setTimeout(r, 60_000).unref())]);
       await pool.destroy();
     }),
   );

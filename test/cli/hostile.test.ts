@@ -473,7 +473,7 @@ describe('10. smaller ones (and issue 14 item 11)', () => {
       noCrash(r);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^mmucheck: error: constant '\w+' takes (an integer|true or false), not '[^']+'$/m);
-      expect(r.stderr).toMatch(/^1 error$/m);
+      expect(r.stderr).not.toMatch(/^\d+ errors?$/m); // one error: no count after it
       expect(r.stderr).not.toMatch(/is not an array/);
     });
   it('a 4 KB binary file: one error, nothing of it echoed', async () => {
