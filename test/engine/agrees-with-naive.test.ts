@@ -23,7 +23,7 @@ function fromSource(source: string): CheckedModel {
 
 async function compare(model: CheckedModel, deadlock: boolean, label: string) {
   const naive = naiveExplore(model, { deadlock });
-  const compiled = compile(model);
+  const compiled = compile(model, { symmetry: false });
   if (!compiled.system) throw new Error(`${label}: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
   const kernel = instantiate(compiled.system);
   const engine = await explore(compiled.system, kernel, { deadlock });
@@ -93,7 +93,7 @@ describe('engine agrees with the naive explorer', () => {
 describe('engine agrees with the naive explorer under tso', () => {
   async function compareTso(model: CheckedModel, storeBuffer: number, deadlock: boolean, label: string) {
     const naive = naiveExplore(model, { deadlock, memory: 'tso', storeBuffer });
-    const compiled = compile(model, { memory: 'tso', storeBuffer });
+    const compiled = compile(model, { memory: 'tso', storeBuffer, symmetry: false });
     if (!compiled.system) throw new Error(`${label}: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
     const engine = await explore(compiled.system, instantiate(compiled.system), { deadlock });
     expect(signature(label, engine)).toEqual(signature(label, naive));
@@ -118,7 +118,7 @@ describe('engine agrees with the naive explorer under tso', () => {
 // stores and normal form (written from docs/memory-models.md without reading the engine).
 describe('engine agrees with the naive explorer under arm', () => {
   async function compareArm(model: CheckedModel, storeBuffer: number, deadlock: boolean, label: string, cap?: number): Promise<boolean> {
-    const compiled = compile(model, { memory: 'arm', storeBuffer });
+    const compiled = compile(model, { memory: 'arm', storeBuffer, symmetry: false });
     if (!compiled.system) return false; // a shape arm rejects (a whole shared array stored, ...)
     let naive: ReturnType<typeof naiveExplore>;
     try {
