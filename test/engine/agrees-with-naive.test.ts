@@ -23,7 +23,7 @@ function fromSource(source: string): CheckedModel {
 
 async function compare(model: CheckedModel, deadlock: boolean, label: string) {
   const naive = naiveExplore(model, { deadlock });
-  const compiled = compile(model, { symmetry: false }); // the naive explorer counts every state
+  const compiled = compile(model, { symmetry: false });
   if (!compiled.system) throw new Error(`${label}: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
   const kernel = instantiate(compiled.system);
   const engine = await explore(compiled.system, kernel, { deadlock });
@@ -86,7 +86,7 @@ describe('engine agrees with the naive explorer', () => {
       await compare(model, true, `seed ${seed}`);
       await compare(model, false, `seed ${seed} --no-deadlock`);
     }
-  }, 600_000);
+  }, 120_000);
 });
 
 // Under --memory tso: the same comparison, against the naive explorer's own store buffers.
@@ -111,7 +111,7 @@ describe('engine agrees with the naive explorer under tso', () => {
       const model = fromSource(randomModel(seed));
       await compareTso(model, 1 + (seed % 2), seed % 3 !== 0, `seed ${seed} tso`);
     }
-  }, 600_000);
+  }, 240_000);
 });
 
 // Under --memory arm: the same comparison, against the naive explorer's own views, pending
@@ -141,7 +141,7 @@ describe('engine agrees with the naive explorer under arm', () => {
     it(`${file} ${JSON.stringify(consts)}`, async () => {
       const r = checkFile(join(ROOT, 'models/examples', file), consts);
       expect(await compareArm(r.model!, 2, true, `${file} arm`)).toBe(true);
-    }, 600_000);
+    }, 60_000);
   }
 
   // The protocol models whose default configuration stays small under arm (the others run
@@ -150,7 +150,7 @@ describe('engine agrees with the naive explorer under arm', () => {
     it(`protocol model ${file}`, async () => {
       const r = checkFile(join(ROOT, 'models', file), {});
       expect(await compareArm(r.model!, 1, true, `${file} arm`)).toBe(true);
-    }, 600_000);
+    }, 120_000);
   }
 
   it('on every arm check of every spec', async () => {
@@ -166,7 +166,7 @@ describe('engine agrees with the naive explorer under arm', () => {
       }
     }
     expect(n).toBeGreaterThan(70);
-  }, 600_000);
+  }, 240_000);
 
   it('on 200 random models, with buffers of 1 and 2', async () => {
     let compared = 0;
@@ -175,5 +175,5 @@ describe('engine agrees with the naive explorer under arm', () => {
       if (await compareArm(model, 1 + (seed % 2), seed % 3 !== 0, `seed ${seed} arm`, 20_000)) compared++;
     }
     expect(compared).toBeGreaterThan(150); // most random models are shapes arm runs, and small
-  }, 600_000);
+  }, 240_000);
 });
