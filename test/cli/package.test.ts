@@ -86,7 +86,11 @@ describe('the package', () => {
       },
     );
     expect(w.status).toBe(1);
-    const t = spawnSync(process.execPath, [BIN, 'trace', file, '--format', 'text', '--model', 'models/examples/bbm-leaf-mini.mmu'], { cwd: ROOT, encoding: 'utf8', env });
+    const t = spawnSync(process.execPath, [BIN, 'trace', file, '--format', 'text', '--model', 'models/examples/bbm-leaf-mini.mmu'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env,
+    });
     expect(t.status).toBe(0);
     expect(t.stdout).toMatch(/owners = owners \+ 1/);
   });
