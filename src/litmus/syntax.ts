@@ -76,3 +76,31 @@ export type Prop =
   | { readonly kind: 'and' | 'or' | 'implies'; readonly left: Prop; readonly right: Prop; readonly span: Span }
   | { readonly kind: 'not'; readonly arg: Prop; readonly span: Span }
   | { readonly kind: 'const'; readonly value: boolean; readonly span: Span };
+
+/** The expressions directly inside e, in source order. */
+export function subexpressions(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'unary':
+    case 'cast':
+      return [e.arg];
+    case 'binary':
+      return [e.left, e.right];
+    case 'cond':
+      return [e.test, e.then, e.else];
+    case 'call':
+      return e.args;
+    default:
+      return [];
+  }
+}
+
+/** Every statement of ss, nested ones included, in source order (an `if` before its branches). */
+export function* allStatements(ss: readonly Stmt[]): Generator<Stmt> {
+  for (const s of ss) {
+    yield s;
+    if (s.kind === 'if') {
+      yield* allStatements(s.then);
+      yield* allStatements(s.else);
+    } else if (s.kind === 'block') yield* allStatements(s.body);
+  }
+}

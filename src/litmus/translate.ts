@@ -16,7 +16,7 @@ import type { Diagnostic } from '../parse/diagnostic.ts';
 import { diag, DiagnosticError } from '../parse/diagnostic.ts';
 import type { Span } from '../parse/source.ts';
 import { AVAILABLE, formOf, type Form } from './forms.ts';
-import type { CondLoc, Expr, LitmusTest, Prop, Stmt } from './syntax.ts';
+import { allStatements, type CondLoc, type Expr, type LitmusTest, type Prop, type Stmt, subexpressions } from './syntax.ts';
 
 /** Where a location of the final condition lives in the model. */
 export type ObservedLoc =
@@ -297,32 +297,18 @@ class Translator {
             e.calleeSpan,
             'docs/litmus.md lists the forms and what each needs',
           );
-        e.args.forEach(visit);
-      } else if (e.kind === 'unary' || e.kind === 'cast') visit(e.arg);
-      else if (e.kind === 'binary') {
-        visit(e.left);
-        visit(e.right);
-      } else if (e.kind === 'cond') {
-        visit(e.test);
-        visit(e.then);
-        visit(e.else);
       }
+      subexpressions(e).forEach(visit);
     };
-    const stmts = (ss: readonly Stmt[]): void => {
-      for (const s of ss) {
+    for (const p of this.test.processes)
+      for (const s of allStatements(p.body)) {
         if (s.kind === 'decl' && s.init) visit(s.init);
         else if (s.kind === 'assign') {
           visit(s.target);
           visit(s.value);
         } else if (s.kind === 'expr') visit(s.expr);
-        else if (s.kind === 'if') {
-          visit(s.cond);
-          stmts(s.then);
-          stmts(s.else);
-        } else if (s.kind === 'block') stmts(s.body);
+        else if (s.kind === 'if') visit(s.cond);
       }
-    };
-    for (const p of this.test.processes) stmts(p.body);
   }
 
   /**
@@ -335,37 +321,23 @@ class Translator {
     const visit = (e: Expr | null): void => {
       if (!e) return;
       if (e.kind === 'int') m = Math.max(m, Math.abs(e.value));
-      else if (e.kind === 'unary' || e.kind === 'cast') visit(e.arg);
-      else if (e.kind === 'binary') {
-        if (e.op === '+' || e.op === '-') adds++;
-        visit(e.left);
-        visit(e.right);
-      } else if (e.kind === 'cond') {
-        visit(e.test);
-        visit(e.then);
-        visit(e.else);
-      } else if (e.kind === 'call') {
+      else if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) adds++;
+      else if (e.kind === 'call') {
         const f = formOf(e.callee);
         if (f?.kind === 'rmw' && !/^(xchg|cmpxchg)/.test(f.mmu)) adds += 2; // old + operand, and the new value
-        e.args.forEach(visit);
       }
+      subexpressions(e).forEach(visit);
     };
-    const stmts = (ss: readonly Stmt[]): void => {
-      for (const s of ss) {
+    for (const item of this.test.init) visit(item.value);
+    for (const p of this.test.processes)
+      for (const s of allStatements(p.body)) {
         if (s.kind === 'decl') visit(s.init);
         else if (s.kind === 'assign') {
           visit(s.target);
           visit(s.value);
         } else if (s.kind === 'expr') visit(s.expr);
-        else if (s.kind === 'if') {
-          visit(s.cond);
-          stmts(s.then);
-          stmts(s.else);
-        } else if (s.kind === 'block') stmts(s.body);
+        else if (s.kind === 'if') visit(s.cond);
       }
-    };
-    for (const item of this.test.init) visit(item.value);
-    for (const p of this.test.processes) stmts(p.body);
     const props = (p: Prop | null): void => {
       if (!p) return;
       if (p.kind === 'eq' && p.value.kind === 'int') m = Math.max(m, Math.abs(p.value.value));
@@ -802,35 +774,20 @@ class Translator {
             const i = f.kind === 'rmw' ? f.loc : 0;
             if (e.args[i]) bump(target(e.args[i], p.index));
           }
-          e.args.forEach(visit);
-        } else if (e.kind === 'unary' || e.kind === 'cast') visit(e.arg);
-        else if (e.kind === 'binary') {
-          visit(e.left);
-          visit(e.right);
-        } else if (e.kind === 'cond') {
-          visit(e.test);
-          visit(e.then);
-          visit(e.else);
         }
+        subexpressions(e).forEach(visit);
       };
-      const stmts = (ss: readonly Stmt[]): void => {
-        for (const s of ss) {
-          if (s.kind === 'decl') visit(s.init);
-          else if (s.kind === 'assign') {
-            if (s.target.kind === 'unary' && s.target.op === '*') {
-              stores++;
-              bump(target(s.target, p.index));
-            }
-            visit(s.value);
-          } else if (s.kind === 'expr') visit(s.expr);
-          else if (s.kind === 'if') {
-            visit(s.cond);
-            stmts(s.then);
-            stmts(s.else);
-          } else if (s.kind === 'block') stmts(s.body);
-        }
-      };
-      stmts(p.body);
+      for (const s of allStatements(p.body)) {
+        if (s.kind === 'decl') visit(s.init);
+        else if (s.kind === 'assign') {
+          if (s.target.kind === 'unary' && s.target.op === '*') {
+            stores++;
+            bump(target(s.target, p.index));
+          }
+          visit(s.value);
+        } else if (s.kind === 'expr') visit(s.expr);
+        else if (s.kind === 'if') visit(s.cond);
+      }
       most = Math.max(most, stores);
     }
     for (const n of perLocation.values()) most = Math.max(most, n);
