@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import { checkFile, type ConstOverrides } from '../check/check.ts';
 import { compile, instantiate, type TransitionSystem } from '../compile/system.ts';
 import type { ExploreResult, Progress } from '../explore/bfs.ts';
-import { ModelError } from '../explore/errors.ts';
+import { ModelError, type RunFailure } from '../explore/errors.ts';
 import { exploreParallel } from '../explore/parallel.ts';
 import { checkProperties } from '../explore/liveness.ts';
 import { concretize, replay, type Trace } from '../explore/replay.ts';
@@ -61,12 +61,7 @@ export function buildSystem(
 }
 
 export type RunOutcome =
-  /** The model or an option is wrong (exit 2). */
-  | { readonly kind: 'input'; readonly diagnostics: Diagnostic[] }
-  /** The search ran into a problem of the model's (exit 2), at a step when known. */
-  | { readonly kind: 'model-error'; readonly system: TransitionSystem; readonly diagnostic: Diagnostic }
-  /** The engine failed (exit 70). */
-  | { readonly kind: 'engine-error'; readonly message: string }
+  | RunFailure
   | {
       readonly kind: 'done';
       readonly system: TransitionSystem;

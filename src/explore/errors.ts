@@ -4,6 +4,8 @@
 // 70. Anything thrown that is neither is an engine failure too. The same for any number of
 // workers: a worker reports which kind it hit, and the coordinator rethrows that kind.
 import { ModelError } from '../compile/runtime.ts';
+import type { TransitionSystem } from '../compile/system.ts';
+import type { Diagnostic } from '../parse/diagnostic.ts';
 
 export { ModelError };
 
@@ -27,3 +29,12 @@ export function rethrow(r: ReportedError): never {
   if (r.model) throw new ModelError(r.message, r.action);
   throw new EngineError(r.message);
 }
+
+/** How a run can fail before it has a result (shared by checks of models and of litmus tests). */
+export type RunFailure =
+  /** The model or an option is wrong (exit 2). */
+  | { readonly kind: 'input'; readonly diagnostics: Diagnostic[] }
+  /** The search ran into a problem of the model's (exit 2), at a step when known. */
+  | { readonly kind: 'model-error'; readonly system: TransitionSystem; readonly diagnostic: Diagnostic }
+  /** The engine failed (exit 70). */
+  | { readonly kind: 'engine-error'; readonly message: string };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { checkFile } from '../check/check.ts';
 import { compile, instantiate, type TransitionSystem } from '../compile/system.ts';
 import type { ExploreResult } from '../explore/bfs.ts';
-import { ModelError } from '../explore/errors.ts';
+import { ModelError, type RunFailure } from '../explore/errors.ts';
 import { Expander, type FoundViolation } from '../explore/expand.ts';
 import type { LimitOptions } from '../explore/limits.ts';
 import { exploreParallel } from '../explore/parallel.ts';
@@ -36,9 +36,7 @@ export interface LitmusAnswer {
 }
 
 export type LitmusOutcome =
-  | { readonly kind: 'input'; readonly diagnostics: Diagnostic[] }
-  | { readonly kind: 'model-error'; readonly system: TransitionSystem; readonly diagnostic: Diagnostic }
-  | { readonly kind: 'engine-error'; readonly message: string }
+  | RunFailure
   | {
       readonly kind: 'done';
       readonly translation: Translation;
