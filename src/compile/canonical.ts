@@ -48,6 +48,9 @@ export class Canonicalizer {
   /** Every type is whole: a renaming only moves signatures' slots (permuteOwned). */
   private readonly allWhole: boolean;
   private readonly scratch: Int32Array;
+  /** Per type: the owned slots of value k at [k * ownLen, (k + 1) * ownLen). */
+  private readonly ownFlat: Int32Array[];
+  private readonly ownLen: Int32Array;
   private found = false;
 
   constructor(
@@ -113,6 +116,8 @@ export class Canonicalizer {
       return 1;
     });
     this.allWhole = this.whole.every((w) => w === 1);
+    this.ownLen = Int32Array.from(plan.owned, (own) => own[0].length);
+    this.ownFlat = plan.owned.map((own) => Int32Array.from(own.flatMap((o) => [...o])));
     this.scratch = new Int32Array(Math.max(0, ...plan.types.map((ty, t) => ty.n * plan.owned[t][0].length)));
   }
 
@@ -123,16 +128,22 @@ export class Canonicalizer {
   private permuteOwned(s: Int32Array, so: number): void {
     const tmp = this.scratch;
     for (let t = 0; t < this.T; t++) {
-      const own = this.plan.owned[t];
+      const flat = this.ownFlat[t];
+      const len = this.ownLen[t];
       const perm = this.perm[t];
-      const len = own[0].length;
-      for (let k = 0; k < own.length; k++) {
-        const o = own[k];
-        for (let j = 0; j < len; j++) tmp[k * len + j] = s[so + o[j]];
+      const n = perm.length;
+      // Only the values that move are copied (a successor usually moves one or two).
+      for (let k = 0; k < n; k++) {
+        if (perm[k] === k) continue;
+        const b = k * len;
+        for (let j = 0; j < len; j++) tmp[b + j] = s[so + flat[b + j]];
       }
-      for (let k = 0; k < own.length; k++) {
-        const o = own[perm[k]];
-        for (let j = 0; j < len; j++) s[so + o[j]] = tmp[k * len + j];
+      for (let k = 0; k < n; k++) {
+        const to = perm[k];
+        if (to === k) continue;
+        const b = k * len;
+        const bt = to * len;
+        for (let j = 0; j < len; j++) s[so + flat[bt + j]] = tmp[b + j];
       }
     }
   }
@@ -225,19 +236,19 @@ export class Canonicalizer {
    * no groups: every order of them gives the same state.
    */
   private sortOwned(s: Int32Array, so: number, t: number): void {
-    const own = this.plan.owned[t];
-    const len = own[0].length;
+    const flat = this.ownFlat[t];
+    const len = this.ownLen[t];
     const order = this.order[t];
     const n = order.length;
     for (let k = 0; k < n; k++) order[k] = k;
     for (let i = 1; i < n; i++) {
       const x = order[i];
-      const ox = own[x];
+      const bx = x * len;
       let j = i - 1;
       for (; j >= 0; j--) {
-        const oj = own[order[j]];
+        const bj = order[j] * len;
         let d = 0;
-        for (let f = 0; f < len && d === 0; f++) d = s[so + oj[f]] - s[so + ox[f]];
+        for (let f = 0; f < len && d === 0; f++) d = s[so + flat[bj + f]] - s[so + flat[bx + f]];
         if (d <= 0) break;
         order[j + 1] = order[j];
       }
