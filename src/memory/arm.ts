@@ -46,6 +46,8 @@ const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
 const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg' || op === 'add_unless';
 /** JS for whether a conditional RMW stores, over `old` and its arguments x0, x1. */
 const stores = (op: I.OpName): string => (op === 'add_unless' ? 'old !== +x1' : 'old === +x0');
+/** JS for whether a conditional RMW stores nothing (the negation of `stores`). */
+const storesNothing = (op: I.OpName): string => (op === 'add_unless' ? 'old === +x1' : 'old !== +x0');
 
 /** Whether statements hold an RMW that may leave an exclusive store (docs/memory-models.md, O3). */
 function makesExclusive(x: unknown): boolean {
@@ -467,7 +469,7 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
     if (cas) {
       // O2: read as a load; a different value fails, the same value from the current message succeeds.
       w.line(`$m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(${A}, ${B}, ${ii}, a, ${order === 'acquire' ? 1 : 0}); const $rv = $m.w;`);
-      w.open(`if (!(${cmp})) {`);
+      w.open(`if (${storesNothing(s.op)}) {`);
       if (s.wait) w.line(`break ${D};`);
       else result(s.op === 'cmpxchg' ? 'old' : '0', '$rv');
       w.reopen('} else {');
@@ -528,7 +530,7 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
       store = `${A}[${B} + a] = ${nv};`;
       if (shared) store += ' $m.stored(a);';
       if (local) store += ` ${A}[${B} + a + ${delta}] = $m.w;${mode === 'atomic' ? ' $m.wroteLocal(a);' : ''}`;
-      if (cas) store = s.wait ? `if (!(${cmp})) break ${D}; ${store}` : `if (${cmp}) { ${store} }`; // a failed cmpxchg stores nothing
+      if (cas) store = s.wait ? `if (${storesNothing(s.op)}) break ${D}; ${store}` : `if (${cmp}) { ${store} }`; // a failed cmpxchg stores nothing
     }
     w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const old = ${read};`);
     w.line(`${argConsts(s, ctx)} const $ov = $m.w;`);
