@@ -89,6 +89,9 @@ const OPS: Record<string, OpSig> = {
   // The bit lock: an acquire test_and_set_bit, and a release store of false.
   test_and_set_bit_lock: { args: 1, kind: 'bool', op: 'test_and_set_bit', order: 'acquire', returns: 'location' },
   clear_bit_unlock: { args: 1, kind: 'bool', op: 'smp_store_release', fixed: 0, returns: 'none' },
+  // Adds unless the value is u; fully ordered when it adds, a plain read when it does not
+  // (as a failed cmpxchg). The kernel has no _relaxed/_acquire/_release variants of it.
+  atomic_add_unless: { args: 3, kind: 'int', op: 'add_unless', returns: 'bool' },
 };
 for (const [names, sig] of RMW_FAMILIES)
   for (const name of names) for (const [suffix, order] of SUFFIXES) OPS[name + suffix] = order === 'full' ? { ...sig } : { ...sig, order };

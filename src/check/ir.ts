@@ -48,6 +48,7 @@ export type OpName =
   | 'try_cmpxchg' // cmpxchg whose result is whether it stored (a bool)
   | 'add_return' // atomic_add_return: adds, returns the new value
   | 'sub_return' // atomic_sub_return: subtracts, returns the new value
+  | 'add_unless' // atomic_add_unless(x, a, u): x += a unless x == u; returns whether it added
   | 'smp_load_acquire' // result = location, an acquire load (a plain load except under arm)
   | 'smp_store_release'; // location = args[0], a release store (a plain store except under arm)
 export type FenceName =

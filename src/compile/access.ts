@@ -90,6 +90,9 @@ export const direct: Access = {
         if (s.wait) body = `const x0 = ${args[0]}, x1 = ${args[1]}; if (old !== +x0) break ${discard}; ${store('x1')}`;
         else body = `const x0 = ${args[0]}, x1 = ${args[1]}; if (old === +x0) { ${store('x1')} }`;
         break;
+      case 'add_unless':
+        body = `const x0 = ${args[0]}, x1 = ${args[1]}; if (old !== +x1) { ${store('old + x0')} }`;
+        break;
       case 'fetch_add':
       case 'add_return':
         body = store(`old + ${args[0]}`);
@@ -128,10 +131,12 @@ export const direct: Access = {
 /**
  * JS for what an operation returns, given JS for the old value and for the location after
  * it (its new value): the old value, except `try_cmpxchg` (whether it stored: x0 holds the
- * expected value) and `atomic_*_return` (the new value).
+ * expected value), `add_unless` (whether it added: x1 holds the value it does not add to)
+ * and `atomic_*_return` (the new value).
  */
 export function opResult(s: OpStmt, old: string, after: string): string {
   if (s.op === 'try_cmpxchg') return `(${old} === +x0 ? 1 : 0)`;
+  if (s.op === 'add_unless') return `(${old} !== +x1 ? 1 : 0)`;
   if (s.op === 'add_return' || s.op === 'sub_return') return after;
   return old;
 }

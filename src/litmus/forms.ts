@@ -32,6 +32,8 @@ export const AVAILABLE: ReadonlySet<string> = new Set([
   'atomic_sub',
   'smp_mb__before_atomic',
   'smp_mb__after_atomic',
+  'atomic_add_unless',
+  'spin_trylock',
 ]);
 
 /** How an argument names a location: `*x` (READ_ONCE) or the pointer `x` (smp_load_acquire). */
@@ -44,18 +46,20 @@ export type Form =
    * A read-modify-write: `mmu(location, operands...)`. `loc` is the index of the location
    * argument; `operands` the indices of the other arguments in the language's order, or a
    * constant. `result` says what the kernel's form returns: the old value, the new one (old
-   * plus or minus the operand), or nothing.
+   * plus or minus the operand), whether it stored (1 or 0), or nothing. `values` are the
+   * operands compared with or stored to the location (shifted as its values are); the others
+   * are amounts added.
    */
   | {
       readonly kind: 'rmw';
       readonly loc: number;
       readonly operands: readonly (number | { readonly constant: number })[];
-      readonly result: 'old' | 'new' | 'none';
+      readonly result: 'old' | 'new' | 'bool' | 'none';
       readonly sign: 1 | -1; // for result 'new': old + sign * operand
       readonly mmu: string;
     }
   | { readonly kind: 'fence'; readonly mmu: string }
-  | { readonly kind: 'lock'; readonly mmu: 'spin_lock' | 'spin_unlock' | 'spin_is_locked' }
+  | { readonly kind: 'lock'; readonly mmu: 'spin_lock' | 'spin_unlock' | 'spin_is_locked' | 'spin_trylock' }
   | { readonly kind: 'rcu'; readonly mmu: 'rcu_read_lock' | 'rcu_read_unlock' | 'synchronize_rcu' }
   /** Known to the kernel, with no counterpart planned in the language: why. */
   | { readonly kind: 'unsupported'; readonly why: string };
@@ -105,8 +109,9 @@ FORMS.set('spin_is_locked', { kind: 'lock', mmu: 'spin_is_locked' });
 FORMS.set('rcu_read_lock', { kind: 'rcu', mmu: 'rcu_read_lock' });
 FORMS.set('rcu_read_unlock', { kind: 'rcu', mmu: 'rcu_read_unlock' });
 FORMS.set('synchronize_rcu', { kind: 'rcu', mmu: 'synchronize_rcu' });
-FORMS.set('atomic_add_unless', { kind: 'unsupported', why: 'it is ordered only when it adds, and the model language has no such conditional atomic' });
-FORMS.set('spin_trylock', { kind: 'unsupported', why: 'a trylock that may fail spuriously is not modelled yet' });
+// atomic_add_unless(v, a, u): adds a unless v == u; returns whether it added (no suffixes).
+FORMS.set('atomic_add_unless', { kind: 'rmw', loc: 0, operands: [1, 2], result: 'bool', sign: 1, mmu: 'atomic_add_unless' });
+FORMS.set('spin_trylock', { kind: 'lock', mmu: 'spin_trylock' });
 FORMS.set('smp_mb__after_unlock_lock', { kind: 'unsupported', why: 'it is not part of the Linux kernel memory model any more' });
 
 export function formOf(name: string): Form | undefined {

@@ -97,6 +97,7 @@ class Translator {
   private usesLock = false;
   private usesRcu = false;
   private temps = 0;
+  private boolTemps = 0;
 
   constructor(
     private readonly test: LitmusTest,
@@ -394,7 +395,9 @@ class Translator {
     this.stmts(p.body);
     const locals = [...this.registers[index].values()].map((r) => `  var ${r.mmu}: V = ${r.init as number};`);
     for (let i = 0; i < this.temps; i++) locals.push(`  var __t${i}: V;`);
+    for (let i = 0; i < this.boolTemps; i++) locals.push(`  var __b${i}: bool;`);
     this.temps = 0;
+    this.boolTemps = 0;
     const body = this.out.length ? this.out : ['  skip;'];
     return [`process P${index} {`, ...locals, ...body, '}', ''].join('\n');
   }
@@ -566,6 +569,13 @@ class Translator {
           this.emit(`${result ?? this.temp()} = READ_ONCE(${loc.lv}) == Locked ? 1 : 0;`);
           return;
         }
+        if (f.mmu === 'spin_trylock') {
+          // models/lib/spinlock.mmu: spin_trylock(l, ok) sets the bool ok; the test's int is 1 or 0.
+          const ok = this.boolTemp();
+          this.emit(`spin_trylock(${loc.lv}, ${ok});`);
+          if (result) this.emit(`${result} = ${ok} ? 1 : 0;`);
+          return;
+        }
         this.emit(`${f.mmu}(${loc.lv});`);
         return;
       }
@@ -589,14 +599,21 @@ class Translator {
         if (f.result === 'none' && result) fail(`'${c.callee}' returns nothing`, c.span);
         const loc = this.locArg(c, f, f.loc, 'pointer');
         if (loc.lock) fail(`'${c.callee}' cannot operate on a spinlock`, c.args[f.loc].span);
-        const isValue = f.mmu.startsWith('xchg') || f.mmu.startsWith('cmpxchg');
-        const operands = f.operands.map((o) => {
+        const isValue = (k: number): boolean => f.mmu.startsWith('xchg') || f.mmu.startsWith('cmpxchg') || (f.mmu === 'atomic_add_unless' && k === 1);
+        const operands = f.operands.map((o, k) => {
           const v = typeof o === 'number' ? asInt(this.value(c.args[o], c.span)) : String(o.constant);
-          return isValue ? shifted(v, loc.shift, -1) : v;
+          return isValue(k) ? shifted(v, loc.shift, -1) : v;
         });
         const call = `${f.mmu}(${[loc.lv, ...operands].join(', ')})`;
-        if (f.result === 'none') {
+        if (f.result === 'none' || (f.result === 'bool' && !result)) {
           this.emit(`${call};`);
+          return;
+        }
+        if (f.result === 'bool') {
+          // The language's form returns a bool; the test's register holds 1 or 0.
+          const ok = this.boolTemp();
+          this.emit(`${ok} = ${call};`);
+          this.emit(`${result} = ${ok} ? 1 : 0;`);
           return;
         }
         const target = result ?? this.temp();
@@ -612,6 +629,10 @@ class Translator {
 
   private temp(): string {
     return `__t${this.temps++}`;
+  }
+
+  private boolTemp(): string {
+    return `__b${this.boolTemps++}`;
   }
 
   /** An expression as a value; a call in it runs first, into a temporary. */
@@ -669,7 +690,7 @@ class Translator {
           this.usesLock = true;
           return this.load(`(READ_ONCE(${loc.lv}) == Locked ? 1 : 0)`);
         }
-        if (f.kind === 'load' || f.kind === 'rmw') {
+        if (f.kind === 'load' || f.kind === 'rmw' || (f.kind === 'lock' && f.mmu === 'spin_trylock')) {
           const t = this.temp();
           this.call(e, t);
           return { text: t, bool: false };

@@ -42,7 +42,12 @@ const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
   'smp_mb__after_spinlock',
 ]);
 
-const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg';
+/** The conditional RMWs: they may store nothing, and then they are a plain read (O2). */
+const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg' || op === 'add_unless';
+/** JS for whether a conditional RMW stores, over `old` and its arguments x0, x1. */
+const stores = (op: I.OpName): string => (op === 'add_unless' ? 'old !== +x1' : 'old === +x0');
+/** JS for whether a conditional RMW stores nothing (the negation of `stores`). */
+const storesNothing = (op: I.OpName): string => (op === 'add_unless' ? 'old === +x1' : 'old !== +x0');
 
 /** Whether statements hold an RMW that may leave an exclusive store (docs/memory-models.md, O3). */
 function makesExclusive(x: unknown): boolean {
@@ -449,7 +454,7 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
   }
   if (mode === 'step' && shared && s.op === 'smp_store_release') return ctx.access.store(w, s.location, emitExpr(s.args[0], ctx), ctx, { release: true });
   const nv = newValue(s, t, ctx);
-  const cmp = cas ? 'old === +x0' : '1';
+  const cmp = cas ? stores(s.op) : '1';
   const head = (): void => {
     w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const $va = $m.w;`);
     w.line(`$m.w = 0; ${argConsts(s, ctx)} const $vd = $m.w;`);
@@ -464,9 +469,9 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
     if (cas) {
       // O2: read as a load; a different value fails, the same value from the current message succeeds.
       w.line(`$m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(${A}, ${B}, ${ii}, a, ${order === 'acquire' ? 1 : 0}); const $rv = $m.w;`);
-      w.open('if (old !== +x0) {');
+      w.open(`if (${storesNothing(s.op)}) {`);
       if (s.wait) w.line(`break ${D};`);
-      else result(s.op === 'try_cmpxchg' ? '0' : 'old', '$rv');
+      else result(s.op === 'cmpxchg' ? 'old' : '0', '$rv');
       w.reopen('} else {');
       w.line(`if (!$m.cur) break ${D};`);
       if (order === 'full') {
@@ -525,7 +530,7 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
       store = `${A}[${B} + a] = ${nv};`;
       if (shared) store += ' $m.stored(a);';
       if (local) store += ` ${A}[${B} + a + ${delta}] = $m.w;${mode === 'atomic' ? ' $m.wroteLocal(a);' : ''}`;
-      if (cas) store = s.wait ? `if (old !== +x0) break ${D}; ${store}` : `if (old === +x0) { ${store} }`; // a failed cmpxchg stores nothing
+      if (cas) store = s.wait ? `if (${storesNothing(s.op)}) break ${D}; ${store}` : `if (${cmp}) { ${store} }`; // a failed cmpxchg stores nothing
     }
     w.line(`$m.w = 0; const a = ${emitAddress(s.location, ctx)}; const old = ${read};`);
     w.line(`${argConsts(s, ctx)} const $ov = $m.w;`);
@@ -555,6 +560,8 @@ function newValue(s: OpStmt, t: I.Type, ctx: ExprContext): string | null {
     case 'cmpxchg':
     case 'try_cmpxchg':
       return `(old === +x0 ? ${check('x1')} : old)`;
+    case 'add_unless':
+      return `(old !== +x1 ? ${check('old + x0')} : old)`;
     case 'fetch_add':
     case 'add_return':
       return check('old + x0');

@@ -54,10 +54,14 @@ const CASES: [string, string, string, Expect, Expect, Expect][] = [
   ['mp-atomics.mmu', 'BETWEEN', 'Inc', 'pass', 'pass', 9],
   ['mp-atomics.mmu', 'BETWEEN', 'IncMb', 'pass', 'pass', 'pass'],
   ['mp-atomics.mmu', 'BETWEEN', 'IncAcquire', 'pass', 'pass', 9],
+  ['mp-atomics.mmu', 'BETWEEN', 'UnlessFail', 'pass', 'pass', 8],
+  ['mp-atomics.mmu', 'BETWEEN', 'UnlessOk', 'pass', 'pass', 'pass'],
   ['sb-atomics.mmu', 'OP', 'Xchg', 'pass', 'pass', 'pass'],
   ['sb-atomics.mmu', 'OP', 'Inc', 'pass', 'pass', 8],
   ['sb-atomics.mmu', 'OP', 'IncMb', 'pass', 'pass', 'pass'],
   ['sb-atomics.mmu', 'OP', 'CasFail', 'pass', 'pass', 7],
+  ['sb-atomics.mmu', 'OP', 'UnlessOk', 'pass', 'pass', 'pass'],
+  ['sb-atomics.mmu', 'OP', 'UnlessFail', 'pass', 'pass', 7],
   ['locks.mmu', 'TEST', 'MpRevLocks', 'pass', 'pass', 'pass'],
   ['locks.mmu', 'TEST', 'MpLocks', 'pass', 'pass', 'pass'],
   ['locks.mmu', 'TEST', 'Isa2Locks', 'pass', 'pass', 'pass'],
@@ -114,6 +118,33 @@ invariant counted: (forall c: Cpu :: done(p[c])) => n == 2;
   });
 });
 
+describe('kernel ordering: what atomic_add_unless returns and stores', () => {
+  // x starts at 1. The first call adds (x != 0): true, x = 2. The second does not (x == 2):
+  // false, x stays 2. The third adds 1 to 2 (x != 0): true, x = 3. Derived by hand from the
+  // kernel's definition (Documentation/atomic_t.txt: "atomic_add_unless(v, a, u): if (v != u)
+  // v += a; returns whether it added").
+  const src = `model u;
+shared x: 0..3 = 1;
+process p {
+  var a: bool;
+  var b: bool = true;
+  var c: bool;
+  a = atomic_add_unless(x, 1, 0);
+  b = atomic_add_unless(x, 1, 2);
+  c = atomic_add_unless(x, 1, 0);
+  assert a && !b && c && x == 3, "atomic_add_unless";
+}
+`;
+  for (const memory of ['sc', 'tso', 'arm'] as const)
+    it(`--memory ${memory}: both implementations pass, with the same counts`, async () => {
+      const r = checkFile('/virtual/u.mmu', {}, () => src);
+      expect(r.diagnostics).toEqual([]);
+      const { engine, naive } = await both(r.model!, memory);
+      expect(engine.verdict).toBe('pass');
+      expect(engine).toEqual(naive);
+    });
+});
+
 describe('kernel ordering: diagnostics of the new forms', () => {
   const diag = (body: string): string[] =>
     checkFile(
@@ -127,6 +158,7 @@ describe('kernel ordering: diagnostics of the new forms', () => {
   r = xchg_relaxed(x, 1); r = cmpxchg_acquire(x, 1, 2); r = atomic_fetch_add_release(x, 1);
   r = atomic_add_return(x, 1); r = atomic_inc_return_relaxed(x); r = atomic_dec_return(x);
   ok = try_cmpxchg(x, 0, 1); await try_cmpxchg_acquire(x, 0, 1);
+  ok = atomic_add_unless(x, 1, 3); atomic_add_unless(x, 1, 0);
   ok = test_and_set_bit_lock(b); clear_bit_unlock(b); ok = test_and_clear_bit_release(b);
   smp_mb__before_atomic(); smp_mb__after_atomic(); smp_mb__after_spinlock();`),
     ).toEqual([]);
@@ -139,6 +171,12 @@ describe('kernel ordering: diagnostics of the new forms', () => {
   });
   it('try_cmpxchg returns a bool', () => {
     expect(diag('  r = try_cmpxchg(x, 0, 1);')[0]).toMatch(/^7:7 .*bool/);
+  });
+  it('atomic_add_unless returns a bool, takes three arguments and has no suffixed forms', () => {
+    expect(diag('  r = atomic_add_unless(x, 1, 0);')[0]).toMatch(/^7:7 .*bool/);
+    expect(diag('  atomic_add_unless(x, 1);')).toEqual(['7:3 atomic_add_unless takes 3 arguments, not 2']);
+    expect(diag('  atomic_add_unless(b, 1, 0);')).toEqual(['7:21 atomic_add_unless needs an integer location, not bool']);
+    expect(diag('  atomic_add_unless_relaxed(x, 1, 0);').length).toBe(1);
   });
   it('the atomics are arithmetic', () => {
     expect(diag('  atomic_inc(b);')).toEqual(['7:14 atomic_inc needs an integer location, not bool']);

@@ -125,6 +125,35 @@ describe('mmucheck check TEST.litmus', () => {
     expect(r.stdout).toMatch(/Observation A Always/);
   });
 
+  // MP with atomic_add_unless(v, 1, U) between P0's stores, v = 0. U = 5: it adds (0:r0 = 1,
+  // v = 1) and is fully ordered, so x = 1 reaches memory before y = 1 everywhere: Never.
+  // U = 0: it does not add (0:r0 = 0, v = 0) and is a plain read under arm, so the stores may
+  // reach memory in either order: Sometimes under arm; under sc and tso the stores stay in
+  // order: Never. By hand from docs/memory-models.md (O1, O2).
+  const addUnless = (u: number) =>
+    litmusFile(
+      `C AU\n{\n\tatomic_t v;\n}\nP0(int *x, int *y, atomic_t *v)\n{\n\tint r0;\n\tWRITE_ONCE(*x, 1);\n\tr0 = atomic_add_unless(v, 1, ${u});\n\tWRITE_ONCE(*y, 1);\n}\nP1(int *x, int *y)\n{\n\tint r1;\n\tint r2;\n\tr1 = READ_ONCE(*y);\n\tsmp_rmb();\n\tr2 = READ_ONCE(*x);\n}\nlocations [0:r0; v;]\nexists (1:r1=1 /\\ 1:r2=0)\n`,
+    );
+  it('atomic_add_unless: returns whether it added; ordered only when it adds', async () => {
+    for (const m of ['sc', 'tso', 'arm'] as const) {
+      const adds = await answer(addUnless(5), m);
+      expect(adds.observation).toBe('Never');
+      for (const f of adds.finalStates) expect(f).toMatch(/^0:r0=1; .*v=1;/);
+      const fails = await answer(addUnless(0), m);
+      expect(fails.observation).toBe(m === 'arm' ? 'Sometimes' : 'Never');
+      for (const f of fails.finalStates) expect(f).toMatch(/^0:r0=0; .*v=0;/);
+    }
+  });
+
+  // spin_trylock(l) while P0 holds l fails (0:r0 = 0 in every run); after spin_unlock it
+  // succeeds (0:r1 = 1). By hand: one process, no other lock holder.
+  it('spin_trylock returns 1 when it takes the lock and 0 when the lock is held', async () => {
+    const path = litmusFile(
+      'C TL\n{\n\tspinlock_t l;\n}\nP0(spinlock_t *l)\n{\n\tint r0;\n\tint r1;\n\tspin_lock(l);\n\tr0 = spin_trylock(l);\n\tspin_unlock(l);\n\tr1 = spin_trylock(l);\n}\nforall (0:r0=0 /\\ 0:r1=1)\n',
+    );
+    for (const m of ['sc', 'tso', 'arm'] as const) expect(await answer(path, m)).toMatchObject({ observation: 'Always', states: 1 });
+  });
+
   it('a test in another architecture, a bad condition and a missing file are diagnostics too', () => {
     expect(run(['check', litmusFile('X86 SB\n{}\n P0 | P1 ;\n')]).stderr).toMatch(/:1:1: error: only C litmus tests/);
     const bad = run(['check', litmusFile('C T\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (2:r0=1)\n')]);

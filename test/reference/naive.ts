@@ -257,6 +257,7 @@ const RMW_OPS: ReadonlySet<I.OpName> = new Set<I.OpName>([
   'try_cmpxchg',
   'add_return',
   'sub_return',
+  'add_unless',
 ]);
 
 /** The read-modify-writes of the arm model (set_bit and clear_bit are plain stores there). */
@@ -270,10 +271,16 @@ const ARM_RMW: ReadonlySet<I.OpName> = new Set<I.OpName>([
   'try_cmpxchg',
   'add_return',
   'sub_return',
+  'add_unless',
 ]);
 
 /** The comparing RMWs: they may fail (docs/memory-models.md, O2). */
-const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg';
+const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg' || op === 'add_unless';
+
+/** Whether a comparing RMW stores: cmpxchg when the value is the expected one, add_unless when it is not u. */
+function casStores(op: I.OpName, old: number, args: number[]): boolean {
+  return op === 'add_unless' ? old !== args[1] : old === args[0];
+}
 
 /** The barriers that are smp_mb() under arm (they wait for an empty buffer). */
 const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
@@ -287,6 +294,7 @@ const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
 /** What an RMW returns, from the old value and the value it stores. */
 function rmwResult(op: I.OpName, old: number, nv: number, args: number[]): number {
   if (op === 'try_cmpxchg') return old === args[0] ? 1 : 0;
+  if (op === 'add_unless') return old !== args[1] ? 1 : 0;
   if (op === 'add_return' || op === 'sub_return') return nv;
   return old;
 }
@@ -300,6 +308,8 @@ function rmwValue(op: I.OpName, old: number, args: number[]): number {
     case 'cmpxchg':
     case 'try_cmpxchg':
       return old === args[0] ? args[1] : old;
+    case 'add_unless':
+      return old !== args[1] ? old + args[0] : old;
     case 'fetch_add':
     case 'add_return':
       return old + args[0];
@@ -946,7 +956,7 @@ class Naive {
         if (s.wait && old !== args[0]) return [];
         const nv = rmwValue(s.op, old, args);
         // A failed cmpxchg stores nothing (its new value is not range-checked).
-        if (!isCas(s.op) || old === args[0]) {
+        if (!isCas(s.op) || casStores(s.op, old, args)) {
           this.checkValue(s.location.type, nv);
           loc.c[loc.key] = nv;
         }
@@ -1678,9 +1688,9 @@ class Naive {
         const [v, w, current] = this.load(env, slot, pl.va, order === 'acquire');
         old = v;
         vpost = w;
-        if (old !== a[0]) {
+        if (!casStores(op, old, a)) {
           if (s.wait) return false; // await try_cmpxchg: only the successful paths
-          return result(op === 'try_cmpxchg' ? 0 : old, vpost);
+          return result(op === 'cmpxchg' ? old : 0, vpost);
         }
         if (!current) return false; // equal to old, but not the current message
         if (order === 'full') return this.fullRmw(env, s, pl, slot, a, vd, result);
@@ -1708,7 +1718,7 @@ class Naive {
     if (env.mode === 'step' && shared) return this.fullRmw(env, s, pl, slot, a, vd, result); // O1
     const old = getAt(container, pl.path) as number;
     const oldView = pl.root === 'local' ? Math.max(getAt(th.lv, pl.path) as number, pl.va) : 0;
-    const stored = !(isCas(op) && old !== a[0]);
+    const stored = !isCas(op) || casStores(op, old, a);
     if (s.wait && !stored) return false;
     const nv = rmwValue(op, old, a);
     if (stored) this.checkValue(s.location.type, nv);

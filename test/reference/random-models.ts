@@ -323,7 +323,7 @@ class Gen {
     return r.weighted(choices)();
   }
 
-  /** Version 2's forms: each suffix, the non-returning atomics, try_cmpxchg, acquire/release. */
+  /** Version 2's forms: each suffix, the non-returning atomics, try_cmpxchg, atomic_add_unless, acquire/release. */
   private kernelChoices(choices: [number, () => string][], ctx: Ctx, allowAwait: boolean): void {
     const r = this.r;
     const ints = this.ints(ctx, true);
@@ -346,6 +346,7 @@ class Gen {
           [1, () => `atomic_inc(${v.name});`],
           [1, () => `atomic_dec(${v.name});`],
           [1, () => `atomic_sub(${v.name}, ${v.name} > 0 ? 1 : 0);`],
+          [2, () => `${bools.length && r.chance(0.5) ? `${r.pick(bools).name} = ` : ''}atomic_add_unless(${v.name}, ${v.name} < ${v.hi} ? 1 : 0, ${k()});`],
           [2, () => `${res.name} = smp_load_acquire(${v.name});`],
           [2, () => `smp_store_release(${v.name}, ${k()});`],
           [1, () => `smp_mb__before_atomic();`],
