@@ -69,7 +69,8 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
   // into ITF. An ITF file without it (written by hand or by another tool) names no model: it
   // is checked against --model with its default constants under sc, and its violation is
   // whatever its last state violates.
-  if (itf && !itf.meta && !flags.model) failOption(`${file} is an ITF trace that does not say which model it is of (no #meta.mmucheck-trace): name it with --model PATH`);
+  if (itf && !itf.meta && !flags.model)
+    failOption(`${file} is an ITF trace that does not say which model it is of (no #meta.mmucheck-trace): name it with --model PATH`);
   const header: {
     model: { name?: string; file: string; sourceSha256?: string };
     constants: Record<string, number | boolean | string>;
@@ -77,7 +78,9 @@ export function traceCommand(file: string, flags: TraceCommandFlags): number {
     storeBuffer?: number;
     origin: TraceDocument['origin'];
     violation?: TraceDocument['violation'];
-  } = doc ?? (itf!.meta ? { origin: { command: 'check' }, ...itf!.meta } : { model: { file: flags.model! }, constants: {}, memory: 'sc', origin: { command: 'check' } });
+  } =
+    doc ??
+    (itf!.meta ? { origin: { command: 'check' }, ...itf!.meta } : { model: { file: flags.model! }, constants: {}, memory: 'sc', origin: { command: 'check' } });
 
   // The model: --model, else the file of the name the trace records, next to the trace. A
   // trace is untrusted input (an artifact downloaded from CI): the path it records is never

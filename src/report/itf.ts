@@ -102,7 +102,12 @@ export function itfDocument(system: TransitionSystem, trace: Trace, doc: TraceDo
     // A lasso: the last state is the one at index `loop` again.
     ...(doc.violation.cycle ? { loop: doc.violation.depth } : {}),
     states: states.map((st, i) => ({
-      '#meta': { index: i, ...(i > 0 ? { action: `${system.layout.instances[system.actions[moves[i - 1].action].instance].name}: ${stepLabel(system, moves[i - 1].action)}` } : {}) },
+      '#meta': {
+        index: i,
+        ...(i > 0
+          ? { action: `${system.layout.instances[system.actions[moves[i - 1].action].instance].name}: ${stepLabel(system, moves[i - 1].action)}` }
+          : {}),
+      },
       ...itfState(system, st),
     })),
   };
@@ -150,7 +155,8 @@ export function readItf(v: unknown): ItfTrace {
   let meta: ItfTrace['meta'];
   if (m !== undefined) {
     const model = m.model as Record<string, unknown> | undefined;
-    if (!model || typeof model.name !== 'string' || typeof model.file !== 'string') bad("#meta.mmucheck-trace does not name its model ('model.name', 'model.file')");
+    if (!model || typeof model.name !== 'string' || typeof model.file !== 'string')
+      bad("#meta.mmucheck-trace does not name its model ('model.name', 'model.file')");
     if (typeof m.constants !== 'object' || m.constants === null) bad("#meta.mmucheck-trace has no 'constants'");
     if (typeof m.memory !== 'string') bad("#meta.mmucheck-trace has no 'memory'");
     const viol = m.violation as Record<string, unknown> | undefined;
@@ -159,7 +165,8 @@ export function readItf(v: unknown): ItfTrace {
     if (viol !== undefined) {
       const moves = states.length - 1 + (failing ? 1 : 0);
       const want = (viol.depth as number) + ((viol.cycle as number | undefined) ?? 0);
-      if (moves !== want) bad(`the trace has ${moves} steps but its violation is at depth ${String(viol.depth)}${viol.cycle ? ` with a cycle of ${String(viol.cycle)}` : ''}`);
+      if (moves !== want)
+        bad(`the trace has ${moves} steps but its violation is at depth ${String(viol.depth)}${viol.cycle ? ` with a cycle of ${String(viol.cycle)}` : ''}`);
     }
     meta = {
       model: model as unknown as NonNullable<ItfTrace['meta']>['model'],
@@ -228,7 +235,7 @@ export function itfText(v: unknown): string {
 
 export type ItfReplay =
   | { ok: true; trace: Trace; path: number[] }
-  | { ok: false; step: number; reason: string; /** the recorded states were never matched (not a violation that went away) */ mismatch: boolean };
+  | { ok: false; step: number; reason: string /** the recorded states were never matched (not a violation that went away) */; mismatch: boolean };
 
 /** At most this many states are expanded while matching (ambiguous states are tried one by one). */
 const MATCH_BUDGET = 200_000;
@@ -239,13 +246,7 @@ const MATCH_BUDGET = 200_000;
  * variables), each is tried in successor order. `accept` judges the complete execution (the
  * violation must be there); the last step of a failing trace is the step that fails.
  */
-export function replayItf(
-  system: TransitionSystem,
-  kernel: Kernel,
-  itf: ItfTrace,
-  failing: boolean,
-  accept: (trace: Trace) => string | null,
-): ItfReplay {
+export function replayItf(system: TransitionSystem, kernel: Kernel, itf: ItfTrace, failing: boolean, accept: (trace: Trace) => string | null): ItfReplay {
   const W = system.layout.width;
   const unknown = itf.vars.filter((v) => !itfVars(system).includes(v));
   if (unknown.length)
@@ -316,7 +317,7 @@ export function replayItf(
     }
     if (!matches.length) {
       const why = closest
-        ? `the closest successor (${system.layout.instances[system.actions[closest.action].instance].name}: ${stepLabel(system, closest.action)}) has ${describe(closest.d)}`
+        ? `the closest successor (${system.layout.instances[system.actions[closest.action].instance].name}: ${stepLabel(system, closest.action)}) differs: ${describe(closest.d)}`
         : 'no step is enabled there';
       note(k + 1, `state ${k + 1} is not a successor of state ${k}: ${why}`, true);
       return false;

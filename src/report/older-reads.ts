@@ -57,8 +57,7 @@ export function olderReads(system: TransitionSystem, action: ActionInfo, before:
     const re = slotPattern(pattern);
     system.layout.slotNames.forEach((sn, slot) => {
       if (sn.owner !== null || sn.type === null || !re.test(sn.name)) return;
-      if (older.call(system.memory, action.instance, slot, before, after))
-        notes.push({ location: sn.name, newest: I.showValue(sn.type, after[slot]) });
+      if (older.call(system.memory, action.instance, slot, before, after)) notes.push({ location: sn.name, newest: I.showValue(sn.type, after[slot]) });
     });
   }
   return notes;

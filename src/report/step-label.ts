@@ -7,7 +7,7 @@
 // the process's own code, then the inline's line: `120→65: await l == 0` (line 120 calls the
 // inline whose line 65 made the step), so two calls of the same inline read differently and
 // the statement itself stays in view when a table cell is cut.
-import * as I from '../check/ir.ts';
+import type * as I from '../check/ir.ts';
 import type { ActionInfo, TransitionSystem } from '../compile/system.ts';
 import { lineCol, type Span } from '../parse/source.ts';
 
