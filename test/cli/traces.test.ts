@@ -22,7 +22,7 @@ const run = (args: string[], cwd = ROOT) => {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'mmucheck-traces-'));
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
 describe('ITF: written with buffers and labelled pcs, read back by mmucheck trace', () => {
   it('a Peterson tso trace explains itself: both processes at @crit, both stores still in the buffers', () => {
