@@ -2,8 +2,8 @@
 // json, itf, html): one function each, so the formats never disagree.
 //
 // A step is `LINE: STATEMENT`, the statement as written with comments dropped and whitespace
-// collapsed; a condition is `if (COND) [true]`, the branch it took; an atomic block lists its
-// statements (`atomic { a = 1; b = 2; }`). A step inside an inline is shown at its call in
+// collapsed; a condition is `if (COND) [true]`, the branch it took; an atomic block is its
+// statements on one line (`atomic { a = 1; b = 2; }`), inline calls as written. A step inside an inline is shown at its call in
 // the process's own code, then the inline's line: `120→65: await l == 0` (line 120 calls the
 // inline whose line 65 made the step), so two calls of the same inline read differently and
 // the statement itself stays in view when a table cell is cut.
@@ -35,31 +35,13 @@ export function sourceText(span: Span): string {
   return out.replace(/\s+/g, ' ').trim();
 }
 
-/** A statement in a line: blocks are summarised (`if (c) {…}`), an atomic block lists its statements. */
-function statementText(s: I.Stmt): string {
-  switch (s.kind) {
-    case 'if':
-      return `if (${sourceText(s.cond.span)}) {…}`;
-    case 'while':
-      return `while (${sourceText(s.cond.span)}) {…}`;
-    case 'atomic':
-      return `atomic { ${blockText(s.body)} }`;
-    case 'inline':
-      return sourceText(s.span).replace(/;$/, '') + ';';
-    case 'loop':
-    case 'for':
-    case 'either':
-      return `${sourceText(s.span).replace(/\{.*$/, '').trim()} {…}`;
-    default:
-      return sourceText(s.span);
-  }
-}
+/** Longer statements (an atomic block of many lines) are cut here, in every rendering. */
+const MAX_STATEMENT = 200;
 
-function blockText(body: readonly I.Stmt[]): string {
-  return body
-    .filter((s) => s.kind !== 'label')
-    .map(statementText)
-    .join(' ');
+/** A statement on one line: as written, comments dropped; a long block cut at MAX_STATEMENT with `… }`. */
+function statementText(s: I.Stmt): string {
+  const text = sourceText(s.span);
+  return text.length <= MAX_STATEMENT ? text : `${text.slice(0, MAX_STATEMENT - 4)}… }`;
 }
 
 /** The line of a span, prefixed with its file when that is not the model's main file. */

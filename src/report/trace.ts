@@ -124,13 +124,23 @@ function table(system: TransitionSystem, trace: Trace, v: FoundViolation, color:
   const header = ['#', ...cols.map((c) => system.layout.instances[c].name), 'changes'];
   const natural = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const widths = [natural[0], ...fitWidths(natural.slice(1), natural[0], total)];
-  const fmt = (r: string[]) =>
-    r
-      .map((cell, i) => (i === 0 ? cell.padStart(widths[0]) : clip(cell, widths[i]).padEnd(i === r.length - 1 ? 0 : widths[i])))
-      .join('  ')
-      .trimEnd();
+  // A step's cell may run on over the process columns to its right that are empty in its row
+  // (every row has one step), so a narrow table cuts less.
+  const last = header.length - 1;
+  const fmt = (r: string[], spill = true) => {
+    const out = [r[0].padStart(widths[0])];
+    for (let i = 1; i < last; ) {
+      let span = widths[i];
+      let j = i + 1;
+      if (spill && r[i]) for (; j < last && !r[j]; j++) span += 2 + widths[j];
+      out.push(clip(r[i], span).padEnd(span));
+      i = j;
+    }
+    out.push(clip(r[last], widths[last]));
+    return out.join('  ').trimEnd();
+  };
   const marks = lassoMarks(system, trace, v);
-  const lines = [color.bold(fmt(header))];
+  const lines = [color.bold(fmt(header, false))];
   rows.forEach((r, k) => {
     for (const m of marks.get(k) ?? []) lines.push(color.cyan(`${' '.repeat(widths[0])}  ${m}`));
     lines.push(fmt(r));

@@ -77,6 +77,20 @@ describe('ITF: written with buffers and labelled pcs, read back by mmucheck trac
     }
   });
 
+  it('a lasso (liveness) and a deadlock replay from ITF too', () => {
+    const dir = tmp();
+    for (const [model, consts, end] of [
+      ['models/examples/spinlock-fairness.mmu', [], /steps 1-2 repeat for ever \(a fair cycle\)/],
+      ['models/examples/philosophers.mmu', ['--const', 'ORDER=Naive'], /deadlock after step 3/],
+    ] as const) {
+      const f = join(dir, 'x.itf.json');
+      expect(run(['check', model, ...consts, '--trace', 'itf', '--trace-out', f, '--force']).code).toBe(1);
+      const r = run(['trace', f, '--model', model, '--format', 'table']);
+      expect({ model, code: r.code, stderr: r.stderr }).toEqual({ model, code: 0, stderr: '' });
+      expect(r.stdout).toMatch(end);
+    }
+  });
+
   it('a state that is no successor of the one before: which state, the closest step and what differed, exit 1', () => {
     const dir = tmp();
     run(['check', PETERSON, '--memory', 'tso', '--trace', 'itf', '--trace-out', join(dir, 't.itf.json')]);
