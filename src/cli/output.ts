@@ -1,5 +1,6 @@
 // Colour and terminal decisions, made once per run.
 import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+import { DEFAULT_TABLE_WIDTH } from '../report/trace.ts';
 
 /**
  * --color and --no-color decide; else NO_COLOR turns colour off; else chalk's detection of the
@@ -13,6 +14,11 @@ export function colorFor(stream: NodeJS.WriteStream, flag: boolean | undefined):
   else if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') level = 0;
   else level = detected.level;
   return new Chalk({ level });
+}
+
+/** The width a counterexample table is fitted to: the terminal's, or DEFAULT_TABLE_WIDTH off a terminal. */
+export function tableWidth(stream: NodeJS.WriteStream): number {
+  return stream.isTTY && stream.columns > 0 ? stream.columns : DEFAULT_TABLE_WIDTH;
 }
 
 export function version(): string {

@@ -10,6 +10,7 @@ import { encodeTrace, type TraceDocument } from '../report/trace-document.ts';
 import { formatTrace } from '../report/trace.ts';
 import { failOption, oneOf } from './options.ts';
 import { checkOutputPath, writeOutputFile } from './output-file.ts';
+import { tableWidth } from './output.ts';
 
 export const TRACE_FORMATS = ['table', 'text', 'json', 'itf', 'msgpack', 'html'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
@@ -37,8 +38,9 @@ export function renderTrace(
   doc: TraceDocument,
   format: TraceFormat,
   color: ChalkInstance,
+  width = tableWidth(process.stdout),
 ): string | Uint8Array {
-  if (format === 'table' || format === 'text') return formatTrace(system, trace, violation, format, color) + '\n';
+  if (format === 'table' || format === 'text') return formatTrace(system, trace, violation, format, color, width) + '\n';
   if (format === 'html') return htmlPage(system, trace, doc);
   return encodeTrace(system, trace, doc, format);
 }

@@ -6,16 +6,25 @@ import { ConstDivisionByZero, evalConst } from '../check/consteval.ts';
 import * as I from '../check/ir.ts';
 import type { MemoryModel } from '../memory/model.ts';
 import { diag, type Diagnostic } from '../parse/diagnostic.ts';
+import type { Span } from '../parse/source.ts';
 
 /** Values of the `for` variables in scope (by bound slot), fixed by unrolling. */
 export type Env = readonly (number | undefined)[];
 
 export type StepStmt = Extract<I.Stmt, { kind: 'assign' | 'any' | 'op' | 'await' | 'assert' | 'skip' | 'fence' }>;
 
-export type Edge =
+/** An inline call the statement of an edge was expanded from: the inline's name and the call. */
+export interface InlineCall {
+  readonly name: string;
+  readonly span: Span;
+}
+
+/** `calls`: the inline calls the statement sits in, outermost first (for traces). */
+export type Edge = (
   | { kind: 'step'; stmt: StepStmt; env: Env; next: number }
   | { kind: 'cond'; stmt: Extract<I.Stmt, { kind: 'if' | 'while' }>; env: Env; then: number; else: number }
-  | { kind: 'atomic'; stmt: Extract<I.Stmt, { kind: 'atomic' }>; env: Env; next: number };
+  | { kind: 'atomic'; stmt: Extract<I.Stmt, { kind: 'atomic' }>; env: Env; next: number }
+) & { readonly calls?: readonly InlineCall[] };
 
 export interface CfaNode {
   readonly id: number;
@@ -43,15 +52,17 @@ interface Draft {
   id: number;
 }
 
-type DraftEdge =
+type DraftEdge = (
   | { kind: 'step'; stmt: StepStmt; env: Env; next: Point }
   | { kind: 'cond'; stmt: Extract<I.Stmt, { kind: 'if' | 'while' }>; env: Env; then: Point; else: Point }
-  | { kind: 'atomic'; stmt: Extract<I.Stmt, { kind: 'atomic' }>; env: Env; next: Point };
+  | { kind: 'atomic'; stmt: Extract<I.Stmt, { kind: 'atomic' }>; env: Env; next: Point }
+) & { calls?: readonly InlineCall[] };
 
 interface Jumps {
   readonly break?: Point;
   readonly continue?: Point;
   readonly return?: Point;
+  readonly calls?: readonly InlineCall[];
 }
 
 /** What the memory model decides about steps (src/memory): which barriers are steps, and
@@ -105,6 +116,8 @@ export function buildAutomaton(p: I.Process, param: number | undefined, rules: S
     return pt;
   };
 
+  const via = (jumps: Jumps) => (jumps.calls?.length ? { calls: jumps.calls } : {});
+
   const lower = (s: I.Stmt, k: Point, env: Env, jumps: Jumps): Point => {
     switch (s.kind) {
       case 'op': {
@@ -114,7 +127,7 @@ export function buildAutomaton(p: I.Process, param: number | undefined, rules: S
         }
         if (!ordered && s.op === 'smp_store_release') return lower({ kind: 'assign', target: s.location, value: s.args[0], span: s.span }, k, env, jumps);
         const n = draft();
-        n.edges.push({ kind: 'step', stmt: s, env, next: k });
+        n.edges.push({ kind: 'step', stmt: s, env, next: k, ...via(jumps) });
         return at(n);
       }
       case 'assign':
@@ -123,18 +136,18 @@ export function buildAutomaton(p: I.Process, param: number | undefined, rules: S
       case 'assert':
       case 'skip': {
         const n = draft();
-        n.edges.push({ kind: 'step', stmt: s, env, next: k });
+        n.edges.push({ kind: 'step', stmt: s, env, next: k, ...via(jumps) });
         return at(n);
       }
       case 'atomic': {
         const n = draft();
-        n.edges.push({ kind: 'atomic', stmt: s, env, next: k });
+        n.edges.push({ kind: 'atomic', stmt: s, env, next: k, ...via(jumps) });
         return at(n);
       }
       case 'fence': {
         if (!rules.fenceIsStep(s.fence)) return k;
         const n = draft();
-        n.edges.push({ kind: 'step', stmt: s, env, next: k });
+        n.edges.push({ kind: 'step', stmt: s, env, next: k, ...via(jumps) });
         return at(n);
       }
       case 'label':
@@ -146,6 +159,7 @@ export function buildAutomaton(p: I.Process, param: number | undefined, rules: S
           kind: 'cond',
           stmt: s,
           env,
+          ...via(jumps),
           then: lowerList(s.then, k, env, jumps),
           else: lowerList(s.else, k, env, jumps),
         });
@@ -157,7 +171,7 @@ export function buildAutomaton(p: I.Process, param: number | undefined, rules: S
         const n = draft();
         const head = at(n);
         const body = lowerList(s.body, head, env, { ...jumps, break: k, continue: head });
-        n.edges.push({ kind: 'cond', stmt: s, env, then: body, else: k });
+        n.edges.push({ kind: 'cond', stmt: s, env, then: body, else: k, ...via(jumps) });
         return head;
       }
       case 'loop':
@@ -184,7 +198,7 @@ export function buildAutomaton(p: I.Process, param: number | undefined, rules: S
       case 'return':
         return jumps.return!;
       case 'inline':
-        return lowerList(s.body, k, env, { ...jumps, return: k });
+        return lowerList(s.body, k, env, { ...jumps, return: k, calls: [...(jumps.calls ?? []), { name: s.name, span: s.span }] });
       default:
         return I.assertNeverStmt(s);
     }
@@ -252,11 +266,11 @@ export function buildAutomaton(p: I.Process, param: number | undefined, rules: S
     edges: d.edges.map((e): Edge => {
       switch (e.kind) {
         case 'cond':
-          return { kind: 'cond', stmt: e.stmt, env: e.env, then: id(e.then), else: id(e.else) };
+          return { kind: 'cond', stmt: e.stmt, env: e.env, then: id(e.then), else: id(e.else), ...(e.calls ? { calls: e.calls } : {}) };
         case 'step':
-          return { kind: 'step', stmt: e.stmt, env: e.env, next: id(e.next) };
+          return { kind: 'step', stmt: e.stmt, env: e.env, next: id(e.next), ...(e.calls ? { calls: e.calls } : {}) };
         case 'atomic':
-          return { kind: 'atomic', stmt: e.stmt, env: e.env, next: id(e.next) };
+          return { kind: 'atomic', stmt: e.stmt, env: e.env, next: id(e.next), ...(e.calls ? { calls: e.calls } : {}) };
       }
     }),
   }));

@@ -9,7 +9,7 @@ import type { EmitHost, MemoryModel } from '../memory/model.ts';
 import type { Span } from '../parse/source.ts';
 import { lineCol } from '../parse/source.ts';
 import { direct, type Access } from './access.ts';
-import type { Automaton, Env } from './automaton.ts';
+import type { Automaton, Edge, Env, InlineCall } from './automaton.ts';
 import { CodeWriter } from './code-writer.ts';
 import { emitDefaultStep } from './emit-edge.ts';
 import { emitExpr, type ExprContext, type Tables } from './emit-expr.ts';
@@ -23,6 +23,8 @@ export interface ActionInfo {
   readonly span: Span;
   readonly outcome?: 'true' | 'false'; // for the two outcomes of a condition
   readonly memory?: boolean; // a step of the memory system (a drain, a commit) for this instance
+  readonly stmt?: I.Stmt; // the statement of a process step
+  readonly calls?: readonly InlineCall[]; // the inline calls it was expanded from, outermost first
 }
 
 export interface EmittedKernel {
@@ -61,6 +63,7 @@ export function emitKernel(
       body.open(`case ${node.id}: {`);
       for (const e of node.edges) {
         body.comment(`${where(e.stmt.span)}  ${firstLine(e.stmt.span)}${e.kind === 'cond' ? ` -> ${e.then} | ${e.else}` : ` -> ${e.next}`}`);
+        host.edge = e;
         if (memory.emitStep) memory.emitStep(body, e, ii, host);
         else emitDefaultStep(body, e, ii, host, memory.stepAccess!(e, ii));
       }
@@ -149,6 +152,8 @@ function firstLine(span: Span): string {
 /** The compiler's side of emitting a kernel: tables, messages, actions, contexts. */
 class Host implements EmitHost {
   readonly actions: ActionInfo[] = [];
+  /** The edge being emitted: the steps registered for it record its statement and inline calls. */
+  edge: Edge | undefined;
   readonly tableList: (Uint8Array | Int32Array)[] = [];
   readonly tableNames: string[] = [];
   readonly messages: string[] = [];
@@ -199,7 +204,9 @@ class Host implements EmitHost {
 
   action(instance: number, span: Span, outcome?: 'true' | 'false'): number {
     const text = span.file.text.slice(span.start, span.end).split('\n')[0].trim();
-    this.actions.push({ instance, text, span, ...(outcome ? { outcome } : {}) });
+    const e = this.edge;
+    const where = e && e.stmt.span === span ? { stmt: e.stmt, ...(e.calls ? { calls: e.calls } : {}) } : {};
+    this.actions.push({ instance, text, span, ...(outcome ? { outcome } : {}), ...where });
     return this.actions.length - 1;
   }
 

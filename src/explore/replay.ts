@@ -131,24 +131,45 @@ export function recheck(
     steps.push({ action: out.actions[pick], state });
     path.push(pick);
   }
-  const v = recorded.violation;
+  const trace: Trace = { initial: system.initial, steps, ...(recorded.violation.kind === 'liveness' ? { cycleStart: recorded.violation.depth } : {}) };
+  const problem = violationProblem(system, kernel, trace, recorded.violation);
+  if (problem) return { ok: false, step: recorded.steps.length, reason: `every step replays, but ${problem}` };
+  return { ok: true, trace, path };
+}
+
+/** The violation a saved trace claims, as replaying it needs it. */
+export interface ClaimedViolation {
+  readonly kind: string;
+  readonly property: string;
+  readonly depth: number;
+  readonly cycle?: number;
+  readonly pAt?: number;
+}
+
+/**
+ * Why a replayed trace does not show the violation it claims, or null when it does. A
+ * failing last step (no state after it) is checked by the caller, right after the expansion
+ * that failed; here only that the failure is of the claimed kind.
+ */
+export function violationProblem(system: TransitionSystem, kernel: Kernel, trace: Trace, v: ClaimedViolation): string | null {
+  const steps = trace.steps;
+  const lastStep = steps[steps.length - 1];
+  if (lastStep && !lastStep.state) return kernel.signal.kind === v.kind ? null : `its last step fails with a ${kernel.signal.kind} violation, not ${v.kind}`;
+  const state = lastStep ? lastStep.state! : trace.initial;
   if (v.kind === 'liveness') {
-    const trace = { initial: system.initial, steps, cycleStart: v.depth };
-    const problem = lassoProblem(system, kernel, trace, v.property, v.pAt);
-    if (problem) return { ok: false, step: recorded.steps.length, reason: `every step replays, but it is no longer a counterexample: ${problem}` };
-    return { ok: true, trace, path };
+    const problem = lassoProblem(system, kernel, { ...trace, cycleStart: v.depth }, v.property, v.pAt);
+    return problem ? `it is no longer a counterexample: ${problem}` : null;
   }
   if (v.kind === 'invariant') {
     const k = kernel.invariants(state, 0);
-    if (k < 0 || system.invariantNames[k] !== v.property)
-      return { ok: false, step: recorded.steps.length, reason: `every step replays, but invariant ${v.property} now holds in the last state` };
-  } else if (v.kind === 'deadlock') {
-    ex.expand(state, 0);
-    if (!ex.deadlocked) return { ok: false, step: recorded.steps.length, reason: 'every step replays, but the last state is no longer a deadlock' };
-  } else if (kernel.invariants(state, 0) !== -2) {
-    return { ok: false, step: recorded.steps.length, reason: `every step replays, but the ${v.kind} violation is gone` };
+    return k < 0 || system.invariantNames[k] !== v.property ? `invariant ${v.property} now holds in the last state` : null;
   }
-  return { ok: true, trace: { initial: system.initial, steps }, path };
+  if (v.kind === 'deadlock') {
+    const ex = new Expander(kernel, system.layout.width);
+    ex.expand(state, 0);
+    return ex.deadlocked ? null : 'the last state is no longer a deadlock';
+  }
+  return kernel.invariants(state, 0) !== -2 ? `the ${v.kind} violation is gone` : null;
 }
 
 /**

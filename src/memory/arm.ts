@@ -372,7 +372,7 @@ export function armv8(size: number): MemoryModel {
       for (let k = 0; k < 4 * size; k++) slots.push(a.firstEntry + k);
       return {
         slots,
-        text(state) {
+        entries(state) {
           const items: string[] = [];
           for (let k = 0; k < state[a.countSlot]; k++) {
             const e = a.firstEntry + 4 * k;
@@ -384,7 +384,10 @@ export function armv8(size: number): MemoryModel {
               `${target.name}=${target.type ? I.showValue(target.type, val) : val}${flags & RELEASE ? ' (rel)' : ''}${flags & EXCLUSIVE ? ' (ex)' : ''}${flags & BARRIER_AFTER ? ' |' : ''}`,
             );
           }
-          return items.join(' ');
+          return items;
+        },
+        text(state) {
+          return this.entries(state).join(' ');
         },
       };
     },

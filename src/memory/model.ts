@@ -54,6 +54,8 @@ export interface StepAccess {
 /** A store buffer as traces show it: the slots it is made of, and its contents as text. */
 export interface BufferView {
   readonly slots: readonly number[];
+  /** Its pending stores, oldest first, each as `location=value` (with the model's marks). */
+  entries(state: Int32Array): string[];
   text(state: Int32Array): string;
 }
 

@@ -125,14 +125,17 @@ export function totalStoreOrder(size: number): MemoryModel {
       for (let k = 0; k < 2 * size; k++) slots.push(sb.firstEntry + k);
       return {
         slots,
-        text(state) {
+        entries(state) {
           const items: string[] = [];
           for (let k = 0; k < state[sb.countSlot]; k++) {
             const target = slotNames[state[sb.firstEntry + 2 * k]];
             const val = state[sb.firstEntry + 2 * k + 1];
             items.push(`${target.name}=${target.type ? I.showValue(target.type, val) : val}`);
           }
-          return items.join(' ');
+          return items;
+        },
+        text(state) {
+          return this.entries(state).join(' ');
         },
       };
     },

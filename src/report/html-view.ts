@@ -3,12 +3,11 @@
 // (which locations are shared or ghost, which slots belong to which instance, where a
 // program counter stands, what a store buffer holds). Nothing is replayed here: the states
 // are the trace's own.
-import * as I from '../check/ir.ts';
-import type { Env } from '../compile/automaton.ts';
-import type { ActionInfo, TransitionSystem } from '../compile/system.ts';
+import type { TransitionSystem } from '../compile/system.ts';
 import type { Trace } from '../explore/replay.ts';
-import { lineCol } from '../parse/source.ts';
 import type { HtmlGroup, HtmlLane, HtmlRow, HtmlStep, HtmlTrace } from './html-data.ts';
+import { olderReads } from './older-reads.ts';
+import { pcLabel, stepParts } from './step-label.ts';
 import type { TraceDocument } from './trace-document.ts';
 
 /** The key under which an instance's store buffer is shown (not a slot: the buffer as text). */
@@ -24,7 +23,7 @@ export function htmlTrace(system: TransitionSystem, trace: Trace, doc: TraceDocu
     const out: Record<string, string> = {};
     for (const [key, v] of Object.entries(values)) out[key] = String(v);
     layout.instances.forEach((inst, i) => {
-      out[`${inst.name}.pc`] = pcText(system, i, Number(values[`${inst.name}.pc`]));
+      out[`${inst.name}.pc`] = pcLabel(system, i, Number(values[`${inst.name}.pc`]));
       const buffer = system.memory.buffer(i);
       if (buffer) out[bufferKey(inst.name)] = `[${buffer.text(state)}]`;
     });
@@ -42,17 +41,21 @@ export function htmlTrace(system: TransitionSystem, trace: Trace, doc: TraceDocu
       for (const [key, v] of Object.entries(now)) if (prev[key] !== v) changes[key] = v;
       prev = now;
     }
-    const outcome = s.outcome ? ` [${s.outcome}]` : '';
+    const label = stepParts(system, trace.steps[k].action);
     return {
       index: s.index,
       lane: action.memory ? lanes.length - 1 : layout.instances.findIndex((inst) => inst.name === s.process),
       process: s.process,
-      text: `${s.action.replace(/\s*\{$/, outcome ? '' : ' {…}')}${outcome}`,
-      where: `${s.file.split('/').pop()}:${s.line}`,
-      line: s.file === doc.model.file ? `line ${s.line}` : `${s.file.split('/').pop()}:${s.line}`,
+      text: label.text,
+      where: label.line.includes(':') ? label.line : `${system.model.mainFile.path.split('/').pop()}:${label.line}`,
+      line: /:/.test(label.line) ? label.line : `line ${label.line}`,
       failing: s.failing,
       changes,
-      notes: s.failing ? [`✗ ${doc.violation.message}`] : olderReads(system, action, k ? trace.steps[k - 1].state! : trace.initial, after!),
+      notes: s.failing
+        ? [`✗ ${doc.violation.message}`]
+        : olderReads(system, action, k ? trace.steps[k - 1].state! : trace.initial, after!).map(
+            (r) => `read an older value of ${r.location}: memory holds ${r.newest}, a store ${s.process} does not see yet`,
+          ),
     };
   });
 
@@ -74,18 +77,6 @@ export function htmlTrace(system: TransitionSystem, trace: Trace, doc: TraceDocu
     initial,
     steps,
   };
-}
-
-/** Where a program counter stands: the line of the next statement, or `done`. */
-function pcText(system: TransitionSystem, instance: number, pc: number): string {
-  const automaton = system.automata[instance];
-  if (pc === automaton.terminal) return 'done';
-  const node = automaton.nodes[pc];
-  const edge = node?.edges[0];
-  if (!edge) return `pc ${pc}`;
-  const line = lineCol(edge.stmt.span.file, edge.stmt.span.start).line;
-  const labels = node.labels.length ? ` @${node.labels.join(' @')}` : '';
-  return `line ${line}${labels}`;
 }
 
 function describe(kind: string, property: string): string {
@@ -179,156 +170,4 @@ function groups(system: TransitionSystem, keys: readonly string[]): HtmlGroup[] 
   layout.instances.forEach((inst, i) => out.push({ title: inst.name, kind: 'instance', rows: own[i] }));
   if (bookkeeping.length) out.push({ title: `${system.memory.spec.name} bookkeeping (timestamps, views)`, kind: 'bookkeeping', rows: bookkeeping });
   return out;
-}
-
-/**
- * Under a memory model where a load may read an older value (arm): which locations the step
- * read that way, said in words. The locations a statement loads come from its syntax (an
- * index the step cannot fix at compile time counts every element); the memory model says
- * whether the load of each was older than memory's newest value.
- */
-function olderReads(system: TransitionSystem, action: ActionInfo, before: Int32Array, after: Int32Array): string[] {
-  const older = system.memory.olderRead;
-  if (!older || action.memory) return [];
-  const inst = system.layout.instances[action.instance];
-  const edge = system.automata[action.instance].nodes.flatMap((n) => n.edges).find((e) => e.stmt.span === action.span);
-  if (!edge || edge.kind === 'atomic') return [];
-  const loaded: I.Expr[] = [];
-  const s = edge.stmt;
-  switch (s.kind) {
-    case 'assign':
-      loaded.push(s.value, ...indexesOf(s.target));
-      break;
-    case 'any':
-      loaded.push(...indexesOf(s.target));
-      break;
-    case 'op':
-      loaded.push(...s.args, ...indexesOf(s.location));
-      if (s.op === 'smp_load_acquire') loaded.push(s.location);
-      break;
-    case 'await':
-    case 'assert':
-    case 'if':
-    case 'while':
-      loaded.push(s.cond);
-      break;
-    default:
-      break;
-  }
-  const patterns = new Set<string>();
-  const locals = system.model.processes[inst.process].locals;
-  const scope: IndexScope = {
-    env: edge.env,
-    param: inst.param,
-    local: (l) => (I.isScalar(locals[l].type) ? before[inst.localSlots[l]] : undefined),
-  };
-  for (const e of loaded) sharedLocations(system.model, e, scope, patterns);
-  const notes: string[] = [];
-  for (const pattern of patterns) {
-    const re = slotPattern(pattern);
-    system.layout.slotNames.forEach((sn, slot) => {
-      if (sn.owner !== null || sn.type === null || !re.test(sn.name)) return;
-      if (older.call(system.memory, action.instance, slot, before, after))
-        notes.push(`read an older value of ${sn.name}: memory holds ${I.showValue(sn.type, after[slot])}, a store ${inst.name} does not see yet`);
-    });
-  }
-  return notes;
-}
-
-/** The index expressions inside a location expression (a store reads them, not the location). */
-function indexesOf(e: I.Expr): I.Expr[] {
-  if (e.kind === 'index') return [...indexesOf(e.base), e.index];
-  if (e.kind === 'field') return indexesOf(e.base);
-  return [];
-}
-
-/** Where an index's value comes from: the instance's parameter, `for` variables, and its own locals before the step. */
-interface IndexScope {
-  readonly env: Env;
-  readonly param: number | undefined;
-  readonly local: (local: number) => number | undefined;
-}
-
-/** The value of an index when the step's own scope fixes it (no shared location in it). */
-function fixedValue(e: I.Expr, scope: IndexScope): number | undefined {
-  const { env, param } = scope;
-  switch (e.kind) {
-    case 'local':
-      return scope.local(e.local);
-    case 'lit':
-      return typeof e.value === 'number' ? e.value : undefined;
-    case 'param':
-      return param;
-    case 'bound':
-      return env[e.slot];
-    case 'unary': {
-      const a = fixedValue(e.arg, scope);
-      return a === undefined || e.op !== '-' ? undefined : -a;
-    }
-    case 'binary': {
-      const l = fixedValue(e.left, scope);
-      const r = fixedValue(e.right, scope);
-      if (l === undefined || r === undefined) return undefined;
-      if (e.op === '+') return l + r;
-      if (e.op === '-') return l - r;
-      if (e.op === '*') return l * r;
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/**
- * Adds to `out` the shared (not ghost) locations an expression reads, as slot-name patterns:
- * `x`, `x[1]`, `x[*].f` (`[*]`: any element).
- */
-function sharedLocations(model: I.CheckedModel, e: I.Expr, scope: IndexScope, out: Set<string>): void {
-  const walk = (x: I.Expr) => sharedLocations(model, x, scope, out);
-  const location = (x: I.Expr): string | undefined => {
-    if (x.kind === 'global') return model.globals[x.global].ghost ? undefined : model.globals[x.global].name;
-    if (x.kind === 'index') {
-      const base = location(x.base);
-      if (base === undefined) return undefined;
-      const t = x.base.type;
-      const k = fixedValue(x.index, scope);
-      return t.kind === 'array' && k !== undefined ? `${base}[${I.showValue(t.index, k)}]` : `${base}[*]`;
-    }
-    if (x.kind === 'field') {
-      const base = location(x.base);
-      const t = x.base.type;
-      return base === undefined || t.kind !== 'struct' ? undefined : `${base}.${t.fields[x.field].name}`;
-    }
-    return undefined;
-  };
-  switch (e.kind) {
-    case 'global':
-    case 'index':
-    case 'field': {
-      const loc = location(e);
-      if (loc !== undefined) out.add(loc);
-      for (const i of indexesOf(e)) walk(i);
-      if (loc === undefined && e.kind !== 'global') walk(e.base);
-      return;
-    }
-    case 'unary':
-      return walk(e.arg);
-    case 'binary':
-      walk(e.left);
-      return walk(e.right);
-    case 'cond':
-      walk(e.test);
-      walk(e.then);
-      return walk(e.else);
-    case 'quant':
-      return walk(e.body);
-    default:
-      return;
-  }
-}
-
-/** A slot-name pattern as a regular expression: `[*]` is any one index, and the scalars inside match too. */
-function slotPattern(pattern: string): RegExp {
-  const literal = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${pattern.split('[*]').map(literal).join('\\[[^\\]]*\\]')}(?:[.[].*)?$`);
 }

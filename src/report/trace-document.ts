@@ -4,11 +4,13 @@
 // so `mmucheck trace` can replay it and say whether it still holds.
 import { createHash } from 'node:crypto';
 import { pack, unpack } from 'msgpackr';
-import { flatView, structuredView, type ScalarJson } from '../compile/state-view.ts';
+import { itfDocument } from './itf.ts';
+import { flatView, type ScalarJson } from '../compile/state-view.ts';
 import { actionLine, type TransitionSystem } from '../compile/system.ts';
 import type { FoundViolation } from '../explore/bfs.ts';
 import type { Trace } from '../explore/replay.ts';
 import type { MemorySpec } from '../memory/index.ts';
+import { stepLabel, stepStatement } from './step-label.ts';
 import { constantsObject } from './summary.ts';
 
 export const TRACE_FORMAT = 'mmucheck-trace';
@@ -18,7 +20,8 @@ export interface TraceStepDoc {
   readonly index: number; // 1-based step number
   readonly position: number; // position among the successors of the previous state
   readonly process: string;
-  readonly action: string;
+  readonly action: string; // the statement, as the label shows it
+  readonly label: string; // the step as every rendering shows it: `LINE: STATEMENT` (step-label.ts)
   readonly file: string;
   readonly line: number;
   readonly outcome?: 'true' | 'false';
@@ -79,7 +82,8 @@ export function traceDocument(
       index: k + 1,
       position: k < violation.path.length ? violation.path[k] : violation.cycle![k - violation.path.length],
       process: system.layout.instances[a.instance].name,
-      action: a.text,
+      action: stepStatement(a),
+      label: stepLabel(system, s.action),
       file: a.span.file.path,
       line: Number(actionLine(a)),
       ...(a.outcome ? { outcome: a.outcome } : {}),
@@ -111,56 +115,6 @@ export function traceDocument(
   };
 }
 
-// ---- ITF -------------------------------------------------------------------------------
-
-type Itf = boolean | string | { '#bigint': string } | { '#map': [Itf, Itf][] } | Itf[] | { [k: string]: Itf };
-
-/** ITF values: integers as #bigint, enum members as strings, arrays as #map, structs as records. */
-function itfValue(v: unknown): Itf {
-  if (typeof v === 'number') return { '#bigint': String(v) };
-  if (typeof v === 'boolean' || typeof v === 'string') return v;
-  if (Array.isArray(v)) return { '#map': v.map(([k, x]) => [itfValue(k), itfValue(x)] as [Itf, Itf]) };
-  const rec: Record<string, Itf> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) rec[k] = itfValue(x);
-  return rec;
-}
-
-export function itfDocument(system: TransitionSystem, trace: Trace, doc: TraceDocument): Record<string, unknown> {
-  const states = [trace.initial, ...trace.steps.filter((s) => s.state).map((s) => s.state!)];
-  const vars = [...system.model.globals.map((g) => g.name), ...system.model.processes.map((p) => p.name)];
-  const failing = doc.steps.find((s) => s.failing);
-  return {
-    '#meta': {
-      format: 'ITF',
-      'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html',
-      source: doc.model.file,
-      description: `mmucheck ${doc.version} counterexample of ${doc.model.name}: ${doc.violation.message} (depth ${doc.violation.depth})`,
-      'mmucheck-trace': {
-        version: doc.version,
-        model: doc.model,
-        constants: doc.constants,
-        memory: doc.memory,
-        violation: doc.violation,
-        ...(failing ? { failingStep: { process: failing.process, action: failing.action, line: failing.line } } : {}),
-      },
-    },
-    vars,
-    // A lasso: the last state is the one at index `loop` again.
-    ...(doc.violation.cycle ? { loop: doc.violation.depth } : {}),
-    states: states.map((st, i) => {
-      const view = structuredView(system, st);
-      const out: Record<string, unknown> = { '#meta': { index: i, ...(i > 0 ? { action: actionOf(doc, i) } : {}) } };
-      for (const v of vars) out[v] = itfValue(view[v]);
-      return out;
-    }),
-  };
-}
-
-function actionOf(doc: TraceDocument, stateIndex: number): string {
-  const s = doc.steps.filter((x) => !x.failing)[stateIndex - 1];
-  return `${s.process}: ${s.action}${s.outcome ? ` [${s.outcome}]` : ''}`;
-}
-
 // ---- writing and reading ---------------------------------------------------------------
 
 export function encodeTrace(system: TransitionSystem, trace: Trace, doc: TraceDocument, as: TraceEncoding): string | Uint8Array {
@@ -173,6 +127,11 @@ export class TraceFileError extends Error {}
 
 /** Reads a saved trace (JSON or msgpack); anything else is a TraceFileError with the reason. */
 export function decodeTrace(bytes: Uint8Array): TraceDocument {
+  return validate(parseTraceFile(bytes));
+}
+
+/** The value a trace file holds (JSON or msgpack), not yet checked; a TraceFileError when it is neither. */
+export function parseTraceFile(bytes: Uint8Array): unknown {
   if (bytes.length === 0) throw new TraceFileError('the file is empty');
   let value: unknown;
   const first = bytes[0];
@@ -190,16 +149,16 @@ export function decodeTrace(bytes: Uint8Array): TraceDocument {
       throw new TraceFileError(`neither JSON nor a readable msgpack document (${(e as Error).message}); truncated?`);
     }
   }
-  return validate(value);
+  return value;
 }
 
-function validate(v: unknown): TraceDocument {
+/** A trace document, checked: its fields are there and agree; a TraceFileError says what is wrong. */
+export function validate(v: unknown): TraceDocument {
   const bad = (what: string): never => {
     throw new TraceFileError(what);
   };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not a trace document');
   const o = v as Record<string, unknown>;
-  if ('#meta' in o && 'states' in o) bad('this is an ITF trace: it records states only; mmucheck trace reads the json or msgpack formats');
   if (o.format !== TRACE_FORMAT) bad(`not an mmucheck trace (format is ${JSON.stringify(o.format)})`);
   if (o.formatVersion !== TRACE_FORMAT_VERSION)
     bad(`trace format version ${String(o.formatVersion)} is not supported (this mmucheck reads ${TRACE_FORMAT_VERSION})`);

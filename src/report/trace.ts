@@ -3,10 +3,11 @@
 // lists each step with its full state diff.
 import type { ChalkInstance } from 'chalk';
 import * as I from '../check/ir.ts';
-import { lineCol } from '../parse/source.ts';
-import { actionLine, type TransitionSystem } from '../compile/system.ts';
+import type { TransitionSystem } from '../compile/system.ts';
 import type { FoundViolation } from '../explore/bfs.ts';
 import type { Trace } from '../explore/replay.ts';
+import { olderReads } from './older-reads.ts';
+import { pcLabel, stepLabel } from './step-label.ts';
 
 export type TraceFormat = 'table' | 'text';
 
@@ -55,34 +56,65 @@ export function describeProperty(v: FoundViolation): string {
   }
 }
 
-function stepText(system: TransitionSystem, action: number): string {
-  const a = system.actions[action];
-  const text = a.outcome ? `${a.text.replace(/\s*\{$/, '')} [${a.outcome}]` : a.text.replace(/\s*\{$/, ' {…}');
-  return text;
-}
-
+/** `s` in at most `n` columns, cut with `…`; the branch a condition took (` [true]`) is kept. */
 function clip(s: string, n: number): string {
-  return s.length <= n ? s : s.slice(0, n - 1) + '…';
+  if (s.length <= n) return s;
+  const branch = / \[(?:true|false)\]$/.exec(s)?.[0] ?? '';
+  const keep = n - 1 - branch.length;
+  return keep >= 8 ? s.slice(0, keep) + '…' + branch : s.slice(0, Math.max(0, n - 1)) + '…';
 }
 
-export function formatTrace(system: TransitionSystem, trace: Trace, violation: FoundViolation, format: TraceFormat, color: ChalkInstance): string {
-  return format === 'table' ? table(system, trace, violation, color) : text(system, trace, violation, color);
+/** The width a table is fitted to when none is given (output that is not a terminal). */
+export const DEFAULT_TABLE_WIDTH = 100;
+
+/**
+ * `width`: the columns the table must fit (table only; default DEFAULT_TABLE_WIDTH). Cells
+ * that do not fit are cut with `…`.
+ */
+export function formatTrace(
+  system: TransitionSystem,
+  trace: Trace,
+  violation: FoundViolation,
+  format: TraceFormat,
+  color: ChalkInstance,
+  width = DEFAULT_TABLE_WIDTH,
+): string {
+  return format === 'table' ? table(system, trace, violation, color, width) : text(system, trace, violation, color);
 }
 
-function table(system: TransitionSystem, trace: Trace, v: FoundViolation, color: ChalkInstance): string {
-  const acting = [...new Set(trace.steps.map((s) => system.actions[s.action].instance))].sort((a, b) => a - b);
-  const cols = acting.length ? acting : [];
-  const width = 44;
+/** What a step changed, as `name=value` words, with the loads that read an older value marked. */
+function effects(system: TransitionSystem, before: Int32Array, after: Int32Array, action: number): string {
+  const a = system.actions[action];
+  const words = changes(system, before, after).map((c) => `${c.owner === a.instance ? c.short : c.name}=${c.value}`);
+  for (const r of olderReads(system, a, before, after)) words.push(`(${r.location}: old value; newest is ${r.newest})`);
+  return words.join(' ');
+}
+
+/**
+ * Column widths that fit `total` columns: each column gets its natural width, or, when they do
+ * not all fit, the same cap for every column that would be wider (the widest are cut first).
+ */
+function fitWidths(natural: readonly number[], fixed: number, total: number): number[] {
+  const gaps = 2 * natural.length;
+  const room = total - fixed - gaps;
+  const sum = (cap: number) => natural.reduce((t, w) => t + Math.min(w, cap), 0);
+  if (sum(Infinity) <= room) return [...natural];
+  let cap = 8; // below this a cell says nothing; the table is then wider than asked
+  while (sum(cap + 1) <= room) cap++;
+  return natural.map((w) => Math.min(w, cap));
+}
+
+function table(system: TransitionSystem, trace: Trace, v: FoundViolation, color: ChalkInstance, total: number): string {
+  const cols = [...new Set(trace.steps.map((s) => system.actions[s.action].instance))].sort((a, b) => a - b);
   const rows: string[][] = [];
   let prev = trace.initial;
   trace.steps.forEach((step, k) => {
     const a = system.actions[step.action];
-    const cells = cols.map((c) => (c === a.instance ? clip(`${actionLine(a, system.model.mainFile)}: ${stepText(system, step.action)}`, width) : ''));
+    const label = stepLabel(system, step.action);
+    const cells = cols.map((c) => (c === a.instance ? label : ''));
     let effect: string;
     if (step.state) {
-      effect = changes(system, prev, step.state)
-        .map((c) => `${c.owner === a.instance ? c.short : c.name}=${c.value}`)
-        .join(' ');
+      effect = effects(system, prev, step.state, step.action);
       prev = step.state;
     } else {
       effect = `✗ ${v.message}`;
@@ -90,14 +122,25 @@ function table(system: TransitionSystem, trace: Trace, v: FoundViolation, color:
     rows.push([String(k + 1), ...cells, effect]);
   });
   const header = ['#', ...cols.map((c) => system.layout.instances[c].name), 'changes'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) =>
-    r
-      .map((cell, i) => (i === 0 ? cell.padStart(widths[0]) : i === r.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
+  const natural = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = [natural[0], ...fitWidths(natural.slice(1), natural[0], total)];
+  // A step's cell may run on over the process columns to its right that are empty in its row
+  // (every row has one step), so a narrow table cuts less.
+  const last = header.length - 1;
+  const fmt = (r: string[], spill = true) => {
+    const out = [r[0].padStart(widths[0])];
+    for (let i = 1; i < last; ) {
+      let span = widths[i];
+      let j = i + 1;
+      if (spill && r[i]) for (; j < last && !r[j]; j++) span += 2 + widths[j];
+      out.push(clip(r[i], span).padEnd(span));
+      i = j;
+    }
+    out.push(clip(r[last], widths[last]));
+    return out.join('  ').trimEnd();
+  };
   const marks = lassoMarks(system, trace, v);
-  const lines = [color.bold(fmt(header))];
+  const lines = [color.bold(fmt(header, false))];
   rows.forEach((r, k) => {
     for (const m of marks.get(k) ?? []) lines.push(color.cyan(`${' '.repeat(widths[0])}  ${m}`));
     lines.push(fmt(r));
@@ -148,9 +191,8 @@ function closing(system: TransitionSystem, trace: Trace, v: FoundViolation): str
         .map((inst, i) => ({ inst, i }))
         .filter(({ inst, i }) => !system.model.processes[inst.process].background && last && last[inst.pcSlot] !== system.automata[i].terminal)
         .map(({ inst, i }) => {
-          const node = system.automata[i].nodes[last![inst.pcSlot]];
-          const e = node.edges[0];
-          const where = e ? `line ${lineCol(e.stmt.span.file, e.stmt.span.start).line}` : 'its end';
+          const pc = last![inst.pcSlot];
+          const where = system.automata[i].nodes[pc]?.edges.length ? pcLabel(system, i, pc) : 'its end';
           return `${inst.name} (at ${where})`;
         });
       return `violated: deadlock after step ${trace.steps.length}: no step is enabled; blocked: ${blocked.join(', ')}`;
@@ -183,9 +225,10 @@ function text(system: TransitionSystem, trace: Trace, v: FoundViolation, color: 
     for (const m of marks.get(k) ?? []) lines.push(color.cyan(m));
     const a = system.actions[step.action];
     const inst = system.layout.instances[a.instance].name;
-    lines.push(color.bold(`step ${k + 1}: ${inst}, line ${actionLine(a, system.model.mainFile)}: ${stepText(system, step.action)}`));
+    lines.push(color.bold(`step ${k + 1}: ${inst}, line ${stepLabel(system, step.action)}`));
     if (step.state) {
       for (const c of changes(system, prev, step.state)) lines.push(`    ${c.name} = ${c.value}`);
+      for (const r of olderReads(system, a, prev, step.state)) lines.push(`    (read an older value of ${r.location}; newest is ${r.newest})`);
       prev = step.state;
     } else lines.push(`    ✗ ${v.message}`);
   });
