@@ -10,7 +10,6 @@ import { renderDiagnostics } from '../report/diagnostics.ts';
 import { junitXml, type JunitCase } from '../report/junit.ts';
 import { formatTrace } from '../report/trace.ts';
 import { traceDocument } from '../report/trace-document.ts';
-import { failOption } from './options.ts';
 import { colorFor, VERSION } from './output.ts';
 import { threadsFromOption, workersOption, type CheckRequest } from './request.ts';
 import { EXIT, runCheck } from './run-check.ts';
