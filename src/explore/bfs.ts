@@ -91,6 +91,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
   const out = ex.out;
   const scratch = new Int32Array(Math.max(W, 1)); // the state being expanded, unpacked
   const packed = new Int32Array(K);
+  let batch = new Int32Array(K * 64); // the successors of the state being expanded, packed
   let cur = new Int32Array(K * 1024);
   let curCount = 0;
   let next = new Int32Array(K * 1024);
@@ -176,6 +177,10 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       transitions += n;
       const buf = out.buf;
       work += W;
+      // The successors are packed and looked up as a batch (StateStore.prepare).
+      if (n * K > batch.length) batch = new Int32Array(Math.max(n * K, batch.length * 2));
+      for (let j = 0; j < n; j++) kernel.pack(buf, j * W, batch, j * K);
+      store.prepare(batch, n);
       for (let j = 0; j < n; j++) {
         const so = j * W;
         work += W;
@@ -184,12 +189,11 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
           stop = await look(true);
           if (stop) break level;
         }
-        kernel.pack(buf, so, packed, 0);
         if (lastLevel) {
-          if (!store.has(packed, 0)) cutByDepth = true;
+          if (!store.hasAt(j)) cutByDepth = true;
           continue;
         }
-        if (!store.insert(packed, 0)) {
+        if (!store.insertAt(j)) {
           graph?.edge(store.found, out.actions[j]);
           continue;
         }
@@ -206,7 +210,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
           next = grown;
         }
         const to = nextCount * K;
-        for (let k = 0; k < K; k++) next[to + k] = packed[k];
+        const from = j * K;
+        for (let k = 0; k < K; k++) next[to + k] = batch[from + k];
         nextCount++;
         // The check itself allocates nothing; the violation is built only when there is one.
         if (!pending && kernel.invariants(buf, so) !== -1) pending = invariantViolation(system, kernel, buf, so, depth + 1, () => pathTo(newIndex));
