@@ -27,8 +27,14 @@ export interface ExploreOptions extends LimitOptions {
   readonly exact?: boolean;
   /** Record the reachable graph for liveness (numbered states, edges, fair units, properties). */
   readonly graph?: boolean;
-  /** Stop at the first level boundary past this many states, or this much time, and hand over. */
-  readonly handOffAt?: { states?: number; ms?: number };
+  /**
+   * Stop at the first level boundary past this many states, or this much time, and hand over;
+   * with `ready`, only once it says so (the threads have started), so the main thread goes on
+   * exploring rather than waiting for them.
+   */
+  readonly handOffAt?: { states?: number; ms?: number; ready?: () => boolean };
+  /** Keep the fingerprints in a SharedArrayBuffer from the start, so the workers take them over as they are. */
+  readonly sharedTable?: boolean;
   /** Called once, at a level boundary past this many states or this much time (to start threads). */
   readonly warmUpAt?: { states?: number; ms?: number };
   readonly onWarmUp?: () => void;
@@ -83,7 +89,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
   const K = system.packing.words; // the frontier and the seen-set hold packed states
   const start = Date.now();
   const limits = new Limits(options, start);
-  const store: StateStore = options.exact ? new ExactStore(K) : new FingerprintStore(K, 16, options.graph);
+  const store: StateStore = options.exact ? new ExactStore(K) : new FingerprintStore(K, 16, options.graph, options.sharedTable === true && !options.graph);
   const graph = options.graph ? new GraphRecorder(kernel, system.fairUnitOf, system.properties.length, system.fairUnitNames.length) : null;
   const parents = new IntLog();
   const positions = new IntLog();
@@ -242,8 +248,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       depth++;
       maxDepth = depth;
     }
-    const past = (at?: { states?: number; ms?: number }) =>
-      at !== undefined && ((at.states !== undefined && states >= at.states) || (at.ms !== undefined && Date.now() - start >= at.ms));
+    const past = (at?: { states?: number; ms?: number; ready?: () => boolean }) =>
+      at !== undefined && ((at.states !== undefined && states >= at.states) || (at.ms !== undefined && Date.now() - start >= at.ms)) && (at.ready?.() ?? true);
     if (options.onWarmUp && past(options.warmUpAt)) {
       options.onWarmUp();
       options = { ...options, onWarmUp: undefined };

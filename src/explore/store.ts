@@ -165,8 +165,9 @@ export class FingerprintStore implements StateStore {
     private readonly width: number,
     slotsLog2 = 16,
     indexed = false,
+    private readonly shared = false,
   ) {
-    this.t = newTable(slotsLog2, false);
+    this.t = newTable(slotsLog2, shared);
     this.numbers = indexed ? new Int32Array(this.t.mask + 1) : null;
   }
 
@@ -220,7 +221,7 @@ export class FingerprintStore implements StateStore {
   }
 
   private grow(): void {
-    const bigger = newTable(Math.log2(this.t.mask + 1) + 1, false);
+    const bigger = newTable(Math.log2(this.t.mask + 1) + 1, this.shared);
     const old = this.numbers;
     if (!old) copyInto(this.t, bigger);
     else {
@@ -353,6 +354,14 @@ export class SharedStore {
 
   /** Takes the `states` fingerprints of a one-thread search that hands over to the workers. */
   adopt(from: FingerprintTable, states: number): void {
+    const log2 = Math.log2(from.mask + 1);
+    // A shared table no fuller than the one-thread store lets it be (75%) is taken as it is;
+    // ensureRoom grows it before the first level if it must.
+    if (from.words.buffer instanceof SharedArrayBuffer && log2 >= this.slotsLog2) {
+      this.slotsLog2 = log2;
+      this.table = from;
+      return;
+    }
     while (2 ** this.slotsLog2 * 0.5 < states) this.slotsLog2++; // room for the next levels
     this.table = newTable(this.slotsLog2);
     copyInto(from, this.table);
