@@ -124,7 +124,9 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
   let ready = false;
   let first: ExploreResult | null = await explore(system, kernel, {
     ...options,
-    sharedTable: true,
+    // Below THREADS_FROM the default is exactly the one-worker search (a local table); with
+    // --workers N the table is shared from the start, so the hand-off copies nothing.
+    sharedTable: from === undefined,
     handOffAt:
       budget !== undefined ? { states: budget } : from !== undefined ? { states: from, ready: () => ready } : { ms: EXPLICIT_WARM_UP_MS, ready: () => ready },
     warmUpAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: Math.floor(from * 0.75) } : { ms: EXPLICIT_WARM_UP_MS },

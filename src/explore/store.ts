@@ -73,8 +73,8 @@ export function probe(t: FingerprintTable, a: number, b: number, i = home(a, b, 
 
 export class TableFullError extends Error {}
 
-/** Where the touched words go, so that the reads in `touch` are not optimised away. */
-let sink = 0;
+/** Where the words read by `prepareBatch` go, so that the reads are not optimised away. */
+const sink = new Int32Array(1);
 
 /**
  * Fingerprints the `n` packed states of `width` words at s[0..] into fps (halves as stored,
@@ -92,7 +92,7 @@ export function prepareBatch(t: FingerprintTable, s: Int32Array, n: number, widt
   const mask = t.mask;
   let x = 0;
   for (let j = 0; j < n; j++) x ^= w[home(fps[2 * j], fps[2 * j + 1], mask) << 1];
-  sink ^= x;
+  sink[0] ^= x;
 }
 
 /** Room for the fingerprints of a batch of `n` states (grown by doubling). */
@@ -107,15 +107,11 @@ export function batchRoom(fps: Int32Array, n: number): Int32Array {
 const half = (x: number): number => (x === 0 ? 1 : x);
 
 /**
- * Inserts (a, b) from any number of threads at once; true when it was not there before. A
- * duplicate, the common case in BFS, costs no atomic operation at all: only claiming an empty
- * slot does, and a lost race goes on probing from that slot.
+ * Inserts (a, b), both halves non-zero (as `prepareBatch` leaves them), from any number of
+ * threads at once; true when it was not there before. A duplicate, the common case in BFS,
+ * costs no atomic operation at all: only claiming an empty slot does, and a lost race goes
+ * on probing from that slot.
  */
-export function insertShared(t: FingerprintTable, a: number, b: number): boolean {
-  return insertHalves(t, half(a), half(b));
-}
-
-/** `insertShared` of halves already made non-zero (as `prepareBatch` leaves them). */
 export function insertHalves(t: FingerprintTable, a: number, b: number): boolean {
   let r = probe(t, a, b);
   for (;;) {
@@ -128,10 +124,6 @@ export function insertHalves(t: FingerprintTable, a: number, b: number): boolean
     }
     r = probe(t, a, b, i);
   }
-}
-
-export function hasShared(t: FingerprintTable, a: number, b: number): boolean {
-  return probe(t, half(a), half(b)) >= 0;
 }
 
 /** Every fingerprint of `from` into `to` (a bigger table); only when nobody inserts. */
