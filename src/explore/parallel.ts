@@ -125,8 +125,9 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
   let first: ExploreResult | null = await explore(system, kernel, {
     ...options,
     // Below THREADS_FROM the default is exactly the one-worker search (a local table); with
-    // --workers N the table is shared from the start, so the hand-off copies nothing.
-    sharedTable: from === undefined,
+    // --workers N the table is shared from the start, so the hand-off copies nothing (unless
+    // a test asks for a tiny first table, to exercise its growth).
+    sharedTable: from === undefined && options.initialTableLog2 === undefined,
     handOffAt:
       budget !== undefined ? { states: budget } : from !== undefined ? { states: from, ready: () => ready } : { ms: EXPLICIT_WARM_UP_MS, ready: () => ready },
     warmUpAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: Math.floor(from * 0.75) } : { ms: EXPLICIT_WARM_UP_MS },
