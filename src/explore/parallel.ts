@@ -132,10 +132,13 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
       budget !== undefined ? { states: budget } : from !== undefined ? { states: from, ready: () => ready } : { ms: EXPLICIT_WARM_UP_MS, ready: () => ready },
     warmUpAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: Math.floor(from * 0.75) } : { ms: EXPLICIT_WARM_UP_MS },
     onWarmUp: () => {
+      // A thread that cannot start also ends the wait: the coordinator then reports the failure (exit 70).
       const entry = poolFor(options.workers);
-      entry.ready.then(() => {
+      const go = () => {
         ready = true;
-      });
+      };
+      entry.ready.then(go);
+      entry.failed.catch(go);
     },
   });
   if (!first.handOff) return { ...first, threads: 1 };
