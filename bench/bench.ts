@@ -1,9 +1,12 @@
-// `npm run bench [-- --quick]`: distinct states/s, transitions/s, peak memory per distinct
-// state and the 1-to-N-worker scaling on a fixed scalable model; with `spin` on the PATH, the
-// same model in Promela under SPIN (reductions off, full state storage) and the ratio.
-// Each configuration runs in a fresh process, so memory is the whole process's peak.
+// `npm run bench [-- --quick]`: distinct states/s, transitions/s and peak memory per distinct
+// state on a fixed scalable model at ~2 M and ~26 M states (--quick: ~2 M only; the 26 M runs
+// take a few minutes), with 1 worker, 2 (all cores) and the default (--workers unset); the
+// share of the one-worker time spent in the seen-set (a CPU profile); with `spin` on the
+// PATH, the same model in Promela under SPIN (reductions off, full state storage) and the
+// ratio; an Arm configuration. Each configuration runs in a fresh process, so memory is the
+// whole process's peak.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,8 +75,15 @@ interface Run {
   peak: number;
 }
 
-function mmucheck(file: string, P: number, T: number, workers: number): Run & { liveness?: { durationMs: number; graphBytes: number } } {
-  const r = spawnSync(process.execPath, [BIN, 'check', file, '--const', `P=${P}`, '--const', `T=${T}`, '--workers', String(workers), '--json', '--quiet'], {
+function mmucheck(
+  file: string,
+  P: number,
+  T: number,
+  workers: number | 'default',
+  node: string[] = [],
+): Run & { liveness?: { durationMs: number; graphBytes: number } } {
+  const w = workers === 'default' ? [] : ['--workers', String(workers)];
+  const r = spawnSync(process.execPath, [...node, BIN, 'check', file, '--const', `P=${P}`, '--const', `T=${T}`, ...w, '--json', '--quiet'], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -111,15 +121,22 @@ const row = (name: string, r: Run) =>
   `  ${name.padEnd(22)} ${fmt(r.states).padStart(12)} states ${r.seconds.toFixed(2).padStart(7)} s ${fmt(r.states / r.seconds).padStart(11)} states/s ${fmt(r.transitions / r.seconds).padStart(12)} transitions/s ${(r.peak / r.states).toFixed(1).padStart(7)} B/state`;
 
 console.log(`pool model: P workers, T tokens; ${cores} cores`);
+let scOneWorker = 0; // states/s of the ~2 M run with 1 worker, for the Arm comparison
 for (const { label, P, T } of SIZES) {
   const expected = expectedStates(P, T);
   console.log(`\n${label}: P=${P} T=${T}, ${fmt(expected)} states by the closed form`);
   const one = mmucheck(model, P, T, 1);
   console.log(row('mmucheck 1 worker', one));
+  if (scOneWorker === 0) scOneWorker = one.states / one.seconds;
   const many = mmucheck(model, P, T, cores);
   console.log(row(`mmucheck ${cores} workers`, many));
-  for (const r of [one, many]) if (r.states !== expected) console.log(`  MISMATCH: mmucheck found ${r.states} states, the closed form says ${expected}`);
-  console.log(`  speed-up 1 -> ${cores} workers: ${(one.seconds / many.seconds).toFixed(2)}x`);
+  const byDefault = mmucheck(model, P, T, 'default');
+  console.log(row('mmucheck default', byDefault));
+  for (const r of [one, many, byDefault])
+    if (r.states !== expected) console.log(`  MISMATCH: mmucheck found ${r.states} states, the closed form says ${expected}`);
+  console.log(
+    `  speed-up 1 -> ${cores} workers: ${(one.seconds / many.seconds).toFixed(2)}x; default (--workers unset) / 1 worker: ${(one.seconds / byDefault.seconds).toFixed(2)}x`,
+  );
   const s = spin(dir, P, T);
   if (!s) {
     console.log('  spin: not on the PATH (apt-get install spin to compare)');
@@ -128,7 +145,53 @@ for (const { label, P, T } of SIZES) {
   console.log(row('spin (1 core)', s));
   console.log(`  ${s.note}`);
   if (s.states !== expected) console.log(`  STATE COUNTS DIFFER: spin stored ${s.states}, mmucheck ${many.states}: the ratio below compares different work`);
-  console.log(`  mmucheck ${cores} workers / spin: ${(many.states / many.seconds / (s.states / s.seconds)).toFixed(2)}x states/s`);
+  console.log(
+    `  mmucheck / spin, states/s: ${cores} workers ${(many.states / many.seconds / (s.states / s.seconds)).toFixed(2)}x, 1 worker ${(one.states / one.seconds / (s.states / s.seconds)).toFixed(2)}x`,
+  );
+}
+
+// The seen-set's share of the one-worker search: a CPU profile of the ~2 M run, self time in
+// the functions of src/explore/store.ts and fingerprint.ts (fingerprinting, the batch's reads,
+// probing, growing) against the whole profile's busy time. Work the compiler inlined into the
+// search loop counts as the loop's, so this is a lower bound.
+{
+  const { P, T } = SIZES[0];
+  const profDir = join(dir, 'profile');
+  mmucheck(model, P, T, 1, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
+  const prof = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const where = new Map(prof.nodes.map((n) => [n.id, n.callFrame]));
+  let busy = 0;
+  let seen = 0;
+  prof.samples.forEach((id, i) => {
+    const f = where.get(id)!;
+    const dt = prof.timeDeltas[i] ?? 0;
+    if (f.functionName === '(idle)') return;
+    busy += dt;
+    if (/explore\/(store|fingerprint)\.[jt]s$/.test(f.url)) seen += dt;
+  });
+  console.log(`\nseen-set: ${((seen / busy) * 100).toFixed(0)}% of the one-worker CPU profile at ~2 M states (store.ts and fingerprint.ts, self time)`);
+}
+
+// Arm: a protocol model under --memory arm, its first 500,000 states (the whole space is tens
+// of millions), against the sc pool model's states/s at ~2 M with 1 worker.
+{
+  const file = join(ROOT, 'models', 'deferred-tlb-flush.mmu');
+  const r = spawnSync(process.execPath, [BIN, 'check', file, '--memory', 'arm', '--workers', '1', '--max-states', '500000', '--json', '--quiet'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const o = JSON.parse(r.stdout);
+  const arm: Run = { states: o.states, transitions: o.transitions, seconds: o.durationMs / 1000, peak: o.peakMemoryBytes };
+  console.log('\narm: deferred-tlb-flush.mmu --memory arm, stopped at 500,000 states, 1 worker');
+  console.log(row('arm, 1 worker', arm));
+  console.log(
+    `  ${((arm.states / arm.seconds / scOneWorker) * 100).toFixed(0)}% of the sc pool model's states/s at ~2 M with 1 worker (a different model: the same one under sc has only 2,475 states)`,
+  );
 }
 
 // Liveness: the same pool model with a leads-to property that holds (a worker that has done

@@ -27,8 +27,14 @@ export interface ExploreOptions extends LimitOptions {
   readonly exact?: boolean;
   /** Record the reachable graph for liveness (numbered states, edges, fair units, properties). */
   readonly graph?: boolean;
-  /** Stop at the first level boundary past this many states, or this much time, and hand over. */
-  readonly handOffAt?: { states?: number; ms?: number };
+  /**
+   * Stop at the first level boundary past this many states, or this much time, and hand over;
+   * with `ready`, only once it says so (the threads have started), so the main thread goes on
+   * exploring rather than waiting for them.
+   */
+  readonly handOffAt?: { states?: number; ms?: number; ready?: () => boolean };
+  /** Keep the fingerprints in a SharedArrayBuffer from the start, so the workers take them over as they are. */
+  readonly sharedTable?: boolean;
   /** Called once, at a level boundary past this many states or this much time (to start threads). */
   readonly warmUpAt?: { states?: number; ms?: number };
   readonly onWarmUp?: () => void;
@@ -83,7 +89,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
   const K = system.packing.words; // the frontier and the seen-set hold packed states
   const start = Date.now();
   const limits = new Limits(options, start);
-  const store: StateStore = options.exact ? new ExactStore(K) : new FingerprintStore(K, 16, options.graph);
+  const store: StateStore = options.exact ? new ExactStore(K) : new FingerprintStore(K, 16, options.graph, options.sharedTable === true && !options.graph);
   const graph = options.graph ? new GraphRecorder(kernel, system.fairUnitOf, system.properties.length, system.fairUnitNames.length) : null;
   const parents = new IntLog();
   const positions = new IntLog();
@@ -91,6 +97,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
   const out = ex.out;
   const scratch = new Int32Array(Math.max(W, 1)); // the state being expanded, unpacked
   const packed = new Int32Array(K);
+  let batch = new Int32Array(K * 64); // the successors of the state being expanded, packed
   let cur = new Int32Array(K * 1024);
   let curCount = 0;
   let next = new Int32Array(K * 1024);
@@ -176,6 +183,10 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       transitions += n;
       const buf = out.buf;
       work += W;
+      // The successors are packed and looked up as a batch (StateStore.prepare).
+      if (n * K > batch.length) batch = new Int32Array(Math.max(n * K, batch.length * 2));
+      for (let j = 0; j < n; j++) kernel.pack(buf, j * W, batch, j * K);
+      store.prepare(batch, n);
       for (let j = 0; j < n; j++) {
         const so = j * W;
         work += W;
@@ -184,12 +195,11 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
           stop = await look(true);
           if (stop) break level;
         }
-        kernel.pack(buf, so, packed, 0);
         if (lastLevel) {
-          if (!store.has(packed, 0)) cutByDepth = true;
+          if (!store.hasAt(j)) cutByDepth = true;
           continue;
         }
-        if (!store.insert(packed, 0)) {
+        if (!store.insertAt(j)) {
           graph?.edge(store.found, out.actions[j]);
           continue;
         }
@@ -206,7 +216,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
           next = grown;
         }
         const to = nextCount * K;
-        for (let k = 0; k < K; k++) next[to + k] = packed[k];
+        const from = j * K;
+        for (let k = 0; k < K; k++) next[to + k] = batch[from + k];
         nextCount++;
         // The check itself allocates nothing; the violation is built only when there is one.
         if (!pending && kernel.invariants(buf, so) !== -1) pending = invariantViolation(system, kernel, buf, so, depth + 1, () => pathTo(newIndex));
@@ -237,8 +248,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       depth++;
       maxDepth = depth;
     }
-    const past = (at?: { states?: number; ms?: number }) =>
-      at !== undefined && ((at.states !== undefined && states >= at.states) || (at.ms !== undefined && Date.now() - start >= at.ms));
+    const past = (at?: { states?: number; ms?: number; ready?: () => boolean }) =>
+      at !== undefined && ((at.states !== undefined && states >= at.states) || (at.ms !== undefined && Date.now() - start >= at.ms)) && (at.ready?.() ?? true);
     if (options.onWarmUp && past(options.warmUpAt)) {
       options.onWarmUp();
       options = { ...options, onWarmUp: undefined };

@@ -1,8 +1,8 @@
 // 64-bit state fingerprints as two 32-bit hashes mixed differently (murmur3-style); the
 // tables that hold them are in store.ts.
 
-/** Both 32-bit halves of a state's 64-bit fingerprint, in one pass, into out[0] and out[1]. */
-export function fingerprint(s: Int32Array, off: number, width: number, out: Int32Array): void {
+/** Both 32-bit halves of a state's 64-bit fingerprint, in one pass, into out[at] and out[at + 1]. */
+export function fingerprint(s: Int32Array, off: number, width: number, out: Int32Array, at = 0): void {
   let h = SEED_A | 0;
   let g = SEED_B | 0;
   for (let i = 0; i < width; i++) {
@@ -34,8 +34,8 @@ export function fingerprint(s: Int32Array, off: number, width: number, out: Int3
   g ^= g >>> 13;
   g = Math.imul(g, 0xc2b2ae35);
   g ^= g >>> 16;
-  out[0] = h;
-  out[1] = g;
+  out[at] = h;
+  out[at + 1] = g;
 }
 
 const SEED_A = 0x9747b28c;

@@ -38,6 +38,12 @@ export interface ParallelOptions extends ExploreOptions {
 
 const CHUNK = 1024;
 
+/**
+ * With `--workers N` given: the main thread explores alone for this long (a model done by then
+ * never starts a thread), then starts the threads and hands over once they are ready.
+ */
+const EXPLICIT_WARM_UP_MS = 100;
+
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 let runs = 0;
@@ -111,16 +117,34 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
   // Most models are small: the main thread explores first, starts the threads once the model
   // proves larger than a few levels, and hands its fingerprints and frontier over to them at
   // a level boundary past the budget.
+  // Without a budget the hand-off waits for the threads to be ready, so the main thread goes on
+  // exploring while they start instead of waiting for them.
   const budget = options.startBudget;
   const from = options.threadsFrom;
-  const first = await explore(system, kernel, {
+  let ready = false;
+  let first: ExploreResult | null = await explore(system, kernel, {
     ...options,
-    handOffAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: from } : { ms: 1000 },
-    warmUpAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: Math.floor(from * 0.75) } : { ms: 300 },
-    onWarmUp: () => void poolFor(options.workers),
+    // Below THREADS_FROM the default is exactly the one-worker search (a local table); with
+    // --workers N the table is shared from the start, so the hand-off copies nothing (unless
+    // a test asks for a tiny first table, to exercise its growth).
+    sharedTable: from === undefined && options.initialTableLog2 === undefined,
+    handOffAt:
+      budget !== undefined ? { states: budget } : from !== undefined ? { states: from, ready: () => ready } : { ms: EXPLICIT_WARM_UP_MS, ready: () => ready },
+    warmUpAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: Math.floor(from * 0.75) } : { ms: EXPLICIT_WARM_UP_MS },
+    onWarmUp: () => {
+      // A thread that cannot start also ends the wait: the coordinator then reports the failure (exit 70).
+      const entry = poolFor(options.workers);
+      const go = () => {
+        ready = true;
+      };
+      entry.ready.then(go);
+      entry.failed.catch(go);
+    },
   });
   if (!first.handOff) return { ...first, threads: 1 };
-  return { ...(await new Coordinator(system, kernel, options, first.handOff).run()), threads: options.workers };
+  const coordinator = new Coordinator(system, kernel, options, first.handOff);
+  first = null; // the hand-off's table and frontier are the coordinator's now, and freed once used
+  return { ...(await coordinator.run()), threads: options.workers };
 }
 
 class Coordinator {
@@ -137,11 +161,11 @@ class Coordinator {
     private readonly system: TransitionSystem,
     private readonly kernel: Kernel,
     private readonly options: ParallelOptions,
-    private readonly handOff: HandOff,
+    private handOff: HandOff | null,
   ) {
     this.pool = poolFor(options.workers);
     this.store = new SharedStore(options.initialTableLog2 ?? 20, options.workers, PUBLISH_EVERY);
-    this.start = Date.now() - handOff.durationMs;
+    this.start = Date.now() - handOff!.durationMs;
     this.limits = new Limits(options, this.start);
   }
 
@@ -201,15 +225,20 @@ class Coordinator {
     const { system } = this;
     const K = system.packing.words;
     const kernel = this.kernel;
-    const h = this.handOff;
-    this.store.adopt(h.fingerprints, h.states);
-    Atomics.store(this.control, CTRL.size, h.states - 1);
-    this.transitions = h.transitions;
-    this.depth = h.depth;
-    const first = new Int32Array(new SharedArrayBuffer(Math.max(h.count * K, 1) * 4));
-    first.set(h.frontier);
-    let frontier: Segment[] = [{ buf: first, count: h.count }];
-    let maxDepth = h.maxDepth;
+    let frontier: Segment[];
+    let maxDepth: number;
+    {
+      const h = this.handOff!;
+      this.handOff = null;
+      this.store.adopt(h.fingerprints, h.states);
+      Atomics.store(this.control, CTRL.size, h.states - 1);
+      this.transitions = h.transitions;
+      this.depth = h.depth;
+      const first = new Int32Array(new SharedArrayBuffer(Math.max(h.count * K, 1) * 4));
+      first.set(h.frontier);
+      frontier = [{ buf: first, count: h.count }];
+      maxDepth = h.maxDepth;
+    }
     for (;;) {
       this.frontierCount = frontier.reduce((n, s) => n + s.count, 0);
       if (this.frontierCount === 0) return this.result('pass', maxDepth);

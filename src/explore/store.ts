@@ -24,6 +24,15 @@ export interface StateStore {
    * last `insert` found already there. States are numbered in the order they were inserted.
    */
   readonly found: number;
+  /**
+   * Takes the `n` packed states at s[0..n * width) as a batch (the successors of one state):
+   * fingerprints them all and reads each one's home slot, so that the cache misses of their
+   * probes overlap instead of following one another. `insertAt(j)` and `hasAt(j)` then
+   * look the j-th up; `s` must not change in between.
+   */
+  prepare(s: Int32Array, n: number): void;
+  insertAt(j: number): boolean;
+  hasAt(j: number): boolean;
 }
 
 /** 2 words per slot; `mask` is slots - 1. Plain data, so workers receive it in a task. */
@@ -64,17 +73,46 @@ export function probe(t: FingerprintTable, a: number, b: number, i = home(a, b, 
 
 export class TableFullError extends Error {}
 
+/** Where the words read by `prepareBatch` go, so that the reads are not optimised away. */
+const sink = new Int32Array(1);
+
+/**
+ * Fingerprints the `n` packed states of `width` words at s[0..] into fps (halves as stored,
+ * never 0: fps[2j], fps[2j + 1]) and reads the home slot of each in `t`. The reads do not
+ * depend on one another, so the processor has several cache misses in flight at once (the
+ * table is far bigger than the caches); the probes that follow then find the lines in cache.
+ */
+export function prepareBatch(t: FingerprintTable, s: Int32Array, n: number, width: number, fps: Int32Array): void {
+  for (let j = 0; j < n; j++) {
+    fingerprint(s, j * width, width, fps, 2 * j);
+    fps[2 * j] = half(fps[2 * j]);
+    fps[2 * j + 1] = half(fps[2 * j + 1]);
+  }
+  const w = t.words;
+  const mask = t.mask;
+  let x = 0;
+  for (let j = 0; j < n; j++) x ^= w[home(fps[2 * j], fps[2 * j + 1], mask) << 1];
+  sink[0] ^= x;
+}
+
+/** Room for the fingerprints of a batch of `n` states (grown by doubling). */
+export function batchRoom(fps: Int32Array, n: number): Int32Array {
+  if (2 * n <= fps.length) return fps;
+  let size = fps.length;
+  while (size < 2 * n) size *= 2;
+  return new Int32Array(size);
+}
+
 /** Fingerprint halves as stored: never 0. */
 const half = (x: number): number => (x === 0 ? 1 : x);
 
 /**
- * Inserts (a, b) from any number of threads at once; true when it was not there before. A
- * duplicate, the common case in BFS, costs no atomic operation at all: only claiming an empty
- * slot does, and a lost race goes on probing from that slot.
+ * Inserts (a, b), both halves non-zero (as `prepareBatch` leaves them), from any number of
+ * threads at once; true when it was not there before. A duplicate, the common case in BFS,
+ * costs no atomic operation at all: only claiming an empty slot does, and a lost race goes
+ * on probing from that slot.
  */
-export function insertShared(t: FingerprintTable, a: number, b: number): boolean {
-  a = half(a);
-  b = half(b);
+export function insertHalves(t: FingerprintTable, a: number, b: number): boolean {
   let r = probe(t, a, b);
   for (;;) {
     if (r >= 0) return false;
@@ -86,10 +124,6 @@ export function insertShared(t: FingerprintTable, a: number, b: number): boolean
     }
     r = probe(t, a, b, i);
   }
-}
-
-export function hasShared(t: FingerprintTable, a: number, b: number): boolean {
-  return probe(t, half(a), half(b)) >= 0;
 }
 
 /** Every fingerprint of `from` into `to` (a bigger table); only when nobody inserts. */
@@ -115,6 +149,7 @@ export class FingerprintStore implements StateStore {
   private t: FingerprintTable;
   private numbers: Int32Array | null;
   private readonly fp = new Int32Array(2);
+  private fps: Int32Array = new Int32Array(64);
   size = 0;
   found = -1;
 
@@ -122,8 +157,9 @@ export class FingerprintStore implements StateStore {
     private readonly width: number,
     slotsLog2 = 16,
     indexed = false,
+    private readonly shared = false,
   ) {
-    this.t = newTable(slotsLog2, false);
+    this.t = newTable(slotsLog2, shared);
     this.numbers = indexed ? new Int32Array(this.t.mask + 1) : null;
   }
 
@@ -139,8 +175,25 @@ export class FingerprintStore implements StateStore {
   insert(s: Int32Array, off: number): boolean {
     if (this.size * 4 >= (this.t.mask + 1) * 3) this.grow();
     fingerprint(s, off, this.width, this.fp);
-    const a = half(this.fp[0]);
-    const b = half(this.fp[1]);
+    return this.add(half(this.fp[0]), half(this.fp[1]));
+  }
+
+  prepare(s: Int32Array, n: number): void {
+    this.fps = batchRoom(this.fps, n);
+    prepareBatch(this.t, s, n, this.width, this.fps);
+  }
+
+  insertAt(j: number): boolean {
+    if (this.size * 4 >= (this.t.mask + 1) * 3) this.grow();
+    return this.add(this.fps[2 * j], this.fps[2 * j + 1]);
+  }
+
+  hasAt(j: number): boolean {
+    return probe(this.t, this.fps[2 * j], this.fps[2 * j + 1]) >= 0;
+  }
+
+  /** Inserts the fingerprint (a, b), both halves non-zero. */
+  private add(a: number, b: number): boolean {
     const r = probe(this.t, a, b);
     if (r >= 0) {
       if (this.numbers) this.found = this.numbers[r];
@@ -160,7 +213,7 @@ export class FingerprintStore implements StateStore {
   }
 
   private grow(): void {
-    const bigger = newTable(Math.log2(this.t.mask + 1) + 1, false);
+    const bigger = newTable(Math.log2(this.t.mask + 1) + 1, this.shared);
     const old = this.numbers;
     if (!old) copyInto(this.t, bigger);
     else {
@@ -213,6 +266,20 @@ export class ExactStore implements StateStore {
       if (same) return i;
       i = (i + 1) & this.mask;
     }
+  }
+
+  private batch: Int32Array = new Int32Array(0);
+
+  prepare(s: Int32Array): void {
+    this.batch = s;
+  }
+
+  insertAt(j: number): boolean {
+    return this.insert(this.batch, j * this.width);
+  }
+
+  hasAt(j: number): boolean {
+    return this.has(this.batch, j * this.width);
   }
 
   insert(s: Int32Array, off: number): boolean {
@@ -279,6 +346,14 @@ export class SharedStore {
 
   /** Takes the `states` fingerprints of a one-thread search that hands over to the workers. */
   adopt(from: FingerprintTable, states: number): void {
+    const log2 = Math.log2(from.mask + 1);
+    // A shared table no fuller than the one-thread store lets it be (75%) is taken as it is;
+    // ensureRoom grows it before the first level if it must.
+    if (from.words.buffer instanceof SharedArrayBuffer && log2 >= this.slotsLog2) {
+      this.slotsLog2 = log2;
+      this.table = from;
+      return;
+    }
     while (2 ** this.slotsLog2 * 0.5 < states) this.slotsLog2++; // room for the next levels
     this.table = newTable(this.slotsLog2);
     copyInto(from, this.table);

@@ -10,8 +10,7 @@ import type { SymmetryPlan } from '../compile/symmetry.ts';
 import type { RuntimeDescription } from '../memory/model.ts';
 import { reportError, type ReportedError } from './errors.ts';
 import { Expander } from './expand.ts';
-import { fingerprint } from './fingerprint.ts';
-import { hasShared, insertShared, type FingerprintTable } from './store.ts';
+import { batchRoom, insertHalves, prepareBatch, probe, type FingerprintTable } from './store.ts';
 
 /** Slots of the control block shared by the coordinator and the workers. */
 export const CTRL = { cursor: 0, stop: 1, size: 2, pauseAt: 3, expanded: 4, length: 8 } as const;
@@ -63,9 +62,9 @@ interface ThreadState {
   buffers: [Int32Array, Int32Array]; // next-frontier segments, by level parity
   seg: Int32Array;
   segCount: number;
-  fp: Int32Array;
+  fps: Int32Array; // the batch's fingerprints
   scratch: Int32Array;
-  packed: Int32Array;
+  batch: Int32Array; // the successors of the state being expanded, packed
   tableLog2: number;
 }
 
@@ -94,9 +93,9 @@ export function expandLevel(task: LevelTask): LevelResult {
       buffers: [buffer(), buffer()],
       seg: new Int32Array(0),
       segCount: 0,
-      fp: new Int32Array(2),
+      fps: new Int32Array(128),
       scratch: new Int32Array(Math.max(W, 1)),
-      packed: new Int32Array(K),
+      batch: new Int32Array(K * 64),
       tableLog2: task.tableLog2,
     };
   }
@@ -157,7 +156,6 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
   const W = task.width;
   const K = task.packedWords;
   const scratch = me.scratch;
-  const packed = me.packed;
   const kernel = me.kernel;
   const ex = me.expander;
   const out = ex.out;
@@ -171,7 +169,8 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
   let unpublished = 0;
   let violationDepth = -1;
   let cutByDepth = false;
-  const fp = me.fp;
+  let fps = me.fps;
+  let batch = me.batch;
   let i = lo;
   states: for (; i < hi; i++) {
     // Stop when the table is full enough to be grown first: between two states, or in the
@@ -187,19 +186,22 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
     if (ex.failed && !lastLevel) violationDepth = violationDepth < 0 ? depth + 1 : Math.min(violationDepth, depth + 1);
     else if (ex.deadlocked) violationDepth = depth;
     const buf = out.buf;
+    // Packed, fingerprinted and their home slots read as a batch (store.ts, prepareBatch).
+    if (n * K > batch.length) batch = me.batch = new Int32Array(Math.max(n * K, batch.length * 2));
+    for (let j = 0; j < n; j++) kernel.pack(buf, j * W, batch, j * K);
+    fps = me.fps = batchRoom(fps, n);
+    prepareBatch(table, batch, n, K, fps);
     for (let j = 0; j < n; j++) {
       const so = j * W;
       // In the middle of one huge state (thousands of successors): stop when asked to.
       if ((j & 63) === 63 && Atomics.load(ctl, CTRL.stop) !== 0) break states;
-      kernel.pack(buf, so, packed, 0);
-      fingerprint(packed, 0, K, fp);
-      const a = fp[0];
-      const b = fp[1];
+      const a = fps[2 * j];
+      const b = fps[2 * j + 1];
       if (lastLevel) {
-        if (!hasShared(table, a, b)) cutByDepth = true;
+        if (probe(table, a, b) < 0) cutByDepth = true;
         continue;
       }
-      if (!insertShared(table, a, b)) continue;
+      if (!insertHalves(table, a, b)) continue;
       let pauseNow = false;
       if (++unpublished >= PUBLISH_EVERY) {
         pauseNow = Atomics.add(ctl, CTRL.size, unpublished) + unpublished >= Atomics.load(ctl, CTRL.pauseAt);
@@ -212,7 +214,8 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
         me.buffers[depth & 1] = seg;
       }
       const to = segCount * K;
-      for (let k = 0; k < K; k++) seg[to + k] = packed[k];
+      const from = j * K;
+      for (let k = 0; k < K; k++) seg[to + k] = batch[from + k];
       segCount++;
       if (kernel.invariants(buf, so) !== -1 && (violationDepth < 0 || depth + 1 < violationDepth)) violationDepth = depth + 1;
       if (pauseNow) break states; // the successor just inserted is in the frontier; the rest wait
