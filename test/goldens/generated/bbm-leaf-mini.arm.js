@@ -100,23 +100,25 @@ function successors(s, so, out) {
         // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
         if (s[so + 13] === 0) {
           A = 0;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
-            X: {
-              $atomicStart(); $m.resetMarks();
-              if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
-              {
-                $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
-                $m.w = 0; const $a = 1; const $va = $m.w;
-                ob[o + $a] = $v;
+          if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
+            $C.begin();
+            do {
+              $C.rewind();
+              if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+              o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+              X: {
+                $atomicStart(); $m.resetMarks();
+                if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
+                {
+                  $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
+                  $m.w = 0; const $a = 1; const $va = $m.w;
+                  ob[o + $a] = $v;
+                }
+                $m.atomicEnd(ob, o, s, so, 0);
+                $m.ghostSync(ob, o, 0); $m.normalise(ob, o); ob[o + 12] = 0; eb[n++] = 0;
               }
-              $m.atomicEnd(ob, o, s, so, 0);
-              $m.ghostSync(ob, o, 0); $m.normalise(ob, o); ob[o + 12] = 0; eb[n++] = 0;
-            }
-          } while ($C.advance());
+            } while ($C.advance());
+          }
         }
         break;
       }
@@ -127,23 +129,25 @@ function successors(s, so, out) {
         // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
         if (s[so + 29] === 0) {
           A = 1;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
-            X: {
-              $atomicStart(); $m.resetMarks();
-              if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
-              {
-                $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
-                $m.w = 0; const $a = 2; const $va = $m.w;
-                ob[o + $a] = $v;
+          if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
+            $C.begin();
+            do {
+              $C.rewind();
+              if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+              o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+              X: {
+                $atomicStart(); $m.resetMarks();
+                if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
+                {
+                  $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
+                  $m.w = 0; const $a = 2; const $va = $m.w;
+                  ob[o + $a] = $v;
+                }
+                $m.atomicEnd(ob, o, s, so, 1);
+                $m.ghostSync(ob, o, 1); $m.normalise(ob, o); ob[o + 28] = 0; eb[n++] = 1;
               }
-              $m.atomicEnd(ob, o, s, so, 1);
-              $m.ghostSync(ob, o, 1); $m.normalise(ob, o); ob[o + 28] = 0; eb[n++] = 1;
-            }
-          } while ($C.advance());
+            } while ($C.advance());
+          }
         }
         break;
       }
