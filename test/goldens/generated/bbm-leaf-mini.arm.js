@@ -92,7 +92,7 @@ const M = [
   "tlb[c]",
 ];
 function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;
+  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 84);
   try {
     // walker[0]: pc in slot 12
     switch (s[so + 12]) {
@@ -105,7 +105,7 @@ function successors(s, so, out) {
             do {
               $C.rewind();
               if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-              o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+              o = n * 84; ob.set($src, o);
               X: {
                 $atomicStart(); $m.resetMarks();
                 if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
@@ -134,7 +134,7 @@ function successors(s, so, out) {
             do {
               $C.rewind();
               if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-              o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+              o = n * 84; ob.set($src, o);
               X: {
                 $atomicStart(); $m.resetMarks();
                 if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
@@ -162,7 +162,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = $m.ld(ob, o, 2, ($m.enter(), 0), 0); const $vd = $m.w;
@@ -183,7 +183,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               $m.w = 0; const c = ($m.lr(ob, o, 45, 17) === 2); $m.cap(ob, o, 2);
               if (c) { A = 4; $m.normalise(ob, o); ob[o + 44] = 2; eb[n++] = 4; }
@@ -201,7 +201,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               { // cmpxchg
                 $m.w = 0; const a = 0; const $va = $m.w;
@@ -238,7 +238,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               $m.w = 0; const c = ($m.lr(ob, o, 46, 17) === $m.lr(ob, o, 45, 17)); $m.cap(ob, o, 2);
               if (c) { A = 8; $m.normalise(ob, o); ob[o + 44] = 5; eb[n++] = 8; }
@@ -256,7 +256,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
@@ -277,7 +277,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 0; const $vd = $m.w;
@@ -298,7 +298,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 0; const $vd = $m.w;
@@ -319,7 +319,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
@@ -340,7 +340,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 3; const $vd = $m.w;
@@ -364,7 +364,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = $m.ld(ob, o, 3, ($m.enter(), 0), 0); const $vd = $m.w;
@@ -385,7 +385,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               $m.w = 0; const c = ($m.lr(ob, o, 65, 17) === 2); $m.cap(ob, o, 3);
               if (c) { A = 17; $m.normalise(ob, o); ob[o + 64] = 2; eb[n++] = 17; }
@@ -403,7 +403,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               { // cmpxchg
                 $m.w = 0; const a = 0; const $va = $m.w;
@@ -440,7 +440,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               $m.w = 0; const c = ($m.lr(ob, o, 66, 17) === $m.lr(ob, o, 65, 17)); $m.cap(ob, o, 3);
               if (c) { A = 21; $m.normalise(ob, o); ob[o + 64] = 5; eb[n++] = 21; }
@@ -458,7 +458,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
@@ -479,7 +479,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 0; const $vd = $m.w;
@@ -500,7 +500,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 0; const $vd = $m.w;
@@ -521,7 +521,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
@@ -542,7 +542,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 3; const $vd = $m.w;
@@ -561,7 +561,7 @@ function successors(s, so, out) {
       if (!$m.eligible(s, so, 0, k)) continue;
       A = 28;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+      o = n * 84; ob.set($src, o);
       $m.commit(ob, o, 0, k); $m.normalise(ob, o); eb[n++] = 28;
     }
     // commit walker[1]: a pending store that nothing orders after an older one reaches memory
@@ -569,7 +569,7 @@ function successors(s, so, out) {
       if (!$m.eligible(s, so, 1, k)) continue;
       A = 29;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+      o = n * 84; ob.set($src, o);
       $m.commit(ob, o, 1, k); $m.normalise(ob, o); eb[n++] = 29;
     }
     // commit fault[0]: a pending store that nothing orders after an older one reaches memory
@@ -577,7 +577,7 @@ function successors(s, so, out) {
       if (!$m.eligible(s, so, 2, k)) continue;
       A = 30;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+      o = n * 84; ob.set($src, o);
       $m.commit(ob, o, 2, k); $m.normalise(ob, o); eb[n++] = 30;
     }
     // commit fault[1]: a pending store that nothing orders after an older one reaches memory
@@ -585,7 +585,7 @@ function successors(s, so, out) {
       if (!$m.eligible(s, so, 3, k)) continue;
       A = 31;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+      o = n * 84; ob.set($src, o);
       $m.commit(ob, o, 3, k); $m.normalise(ob, o); eb[n++] = 31;
     }
   } catch (x) {
