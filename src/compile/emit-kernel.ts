@@ -51,7 +51,8 @@ export function emitKernel(
 
   const body = new CodeWriter();
   body.open('function successors(s, so, out) {');
-  body.line('let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;');
+  // Each successor starts as a copy of the source state: one native copy of this view.
+  body.line(`let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + ${layout.width});`);
   body.open('try {');
   layout.instances.forEach((inst, ii) => {
     const a = automata[ii];
@@ -219,7 +220,7 @@ class Host implements EmitHost {
   alloc(w: CodeWriter): void {
     const W = this.layout.width;
     w.line('if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }');
-    w.line(`o = n * ${W}; for (let j = 0; j < ${W}; j++) ob[o + j] = s[so + j];`);
+    w.line(`o = n * ${W}; ob.set($src, o);`);
   }
 
   fresh(prefix: string): string {

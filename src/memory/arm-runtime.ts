@@ -53,8 +53,11 @@ export class ArmRuntime {
   /** After rmwx(): the view of the value it read. */
   rv = 0;
   private readonly saved: number[] = [];
-  /** Inside an atomic block that touches shared memory: what it read, stored and wrote locally. */
-  private readonly marks = { st: [] as number[], rd: [] as number[], lc: [] as number[] };
+  /**
+   * Inside an atomic block that touches shared memory: the slots it read (rd), stored (st)
+   * and the locals it wrote (lc), each a list of the first `n` entries of its array.
+   */
+  private readonly marks = { st: new Marks(), rd: new Marks(), lc: new Marks() };
 
   private readonly K: number;
   private readonly L: number;
@@ -66,7 +69,11 @@ export class ArmRuntime {
   private readonly inst: readonly (readonly [number, number, number, number, number])[];
   private readonly timestamps: Int32Array;
   private readonly views: Int32Array;
-  private readonly uniq: Int32Array;
+  /** Per instance: its coh slot and its views slot (from `inst`, flat for the normal form). */
+  private readonly cohAt: Int32Array;
+  private readonly viewsAt: Int32Array;
+  /** The normal form's scratch: per timestamp value, whether it is used, then its new number. */
+  private rank: Int32Array;
 
   constructor(
     d: ArmRuntimeData,
@@ -83,7 +90,9 @@ export class ArmRuntime {
     this.inst = d.instances;
     this.timestamps = Int32Array.from(d.timestampSlots);
     this.views = Int32Array.from(d.viewSlots);
-    this.uniq = new Int32Array(d.timestampSlots.length + 1);
+    this.cohAt = Int32Array.from(d.instances, (x) => x[2]);
+    this.viewsAt = Int32Array.from(d.instances, (x) => x[3]);
+    this.rank = new Int32Array(d.timestampSlots.length + 3);
   }
 
   /** Before an address is computed: save the view so far and start the address's own. */
@@ -94,9 +103,9 @@ export class ArmRuntime {
   }
 
   resetMarks(): void {
-    this.marks.st.length = 0;
-    this.marks.rd.length = 0;
-    this.marks.lc.length = 0;
+    this.marks.st.n = 0;
+    this.marks.rd.n = 0;
+    this.marks.lc.n = 0;
   }
 
   /** A local scalar read: its value, and its view joins the expression's. */
@@ -232,7 +241,8 @@ export class ArmRuntime {
 
   /** The stores of an ordered atomic block so far: whether one is to a location another instance holds exclusively. */
   exStored(a: Int32Array, b: number, i: number): boolean {
-    for (const slot of this.marks.st) if (this.exElse(a, b, i, slot)) return true;
+    const st = this.marks.st;
+    for (let k = 0; k < st.n; k++) if (this.exElse(a, b, i, st.at[k])) return true;
     return false;
   }
 
@@ -441,10 +451,10 @@ export class ArmRuntime {
       D = I[4];
     const T = this.maxTs(a, b);
     const st = this.marks.st;
-    const stored = st.length > 0;
-    for (let k = 0; k < st.length; k++) {
-      const slot = st[k];
-      if (st.indexOf(slot) < k) continue; // stored twice: one new message
+    const stored = st.n > 0;
+    for (let k = 0; k < st.n; k++) {
+      const slot = st.at[k];
+      if (st.before(slot, k)) continue; // stored twice: one new message
       const li = this.locIndex[slot];
       const m = b + this.MEM + li * this.MS;
       const n = a[m + 1];
@@ -457,15 +467,17 @@ export class ArmRuntime {
     a[b + V + VR_OLD] = v;
     a[b + V + VR_NEW] = v;
     if (stored) a[b + V + VW_OLD] = v;
-    for (const slot of this.marks.rd) {
-      const li = this.locIndex[slot];
+    const rd = this.marks.rd;
+    for (let k = 0; k < rd.n; k++) {
+      const li = this.locIndex[rd.at[k]];
       a[b + H + li] = mx(a[b + H + li], v);
     }
-    for (const slot of st) {
-      const li = this.locIndex[slot];
+    for (let k = 0; k < st.n; k++) {
+      const li = this.locIndex[st.at[k]];
       a[b + H + li] = mx(a[b + H + li], v);
     }
-    for (const at of this.marks.lc) a[b + at + D] = v;
+    const lc = this.marks.lc;
+    for (let k = 0; k < lc.n; k++) a[b + lc.at[k] + D] = v;
   }
 
   /**
@@ -473,57 +485,86 @@ export class ArmRuntime {
    * K of them per location, renumber timestamps densely.
    */
   normalise(a: Int32Array, b: number): void {
+    const K = this.K;
+    const cohAt = this.cohAt;
+    const viewsAt = this.viewsAt;
+    const NI = cohAt.length;
     for (let li = 0; li < this.L; li++) {
       const m = b + this.MEM + li * this.MS;
       const n = a[m + 1];
       if (n === 0) continue;
       let minj = n;
-      for (let i = 0; i < this.inst.length; i++) {
-        const I = this.inst[i];
-        const F = mx(a[b + I[2] + li], a[b + I[3] + VR_NEW]);
+      for (let i = 0; i < NI; i++) {
+        const F = mx(a[b + cohAt[i] + li], a[b + viewsAt[i] + VR_NEW]);
         let j = n;
-        while (j > 0 && this.tsOf(a, m, n, j) > F) j--;
+        while (j > 0 && (j === n ? a[m] : a[m + 3 + 2 * j]) > F) j--;
         if (j < minj) minj = j;
       }
       let drop = minj;
-      if (n - drop > this.K) drop = n - this.K;
+      if (n - drop > K) drop = n - K;
       if (drop === 0) continue;
       const left = n - drop;
       for (let j = 0; j < left; j++) {
         a[m + 2 + 2 * j] = a[m + 2 + 2 * (j + drop)];
         a[m + 3 + 2 * j] = a[m + 3 + 2 * (j + drop)];
       }
-      for (let j = left; j <= this.K; j++) {
+      for (let j = left; j <= K; j++) {
         a[m + 2 + 2 * j] = this.emptyVal;
         a[m + 3 + 2 * j] = 0;
       }
       a[m + 1] = left;
       if (drop > minj) {
         const oldest = left > 0 ? a[m + 3] : a[m];
-        for (let i = 0; i < this.inst.length; i++) {
-          const h = b + this.inst[i][2] + li;
+        for (let i = 0; i < NI; i++) {
+          const h = b + cohAt[i] + li;
           if (a[h] < oldest) a[h] = oldest;
         }
       }
     }
+    // Renumber: a timestamp or view v becomes the number of timestamps in use that are <= v.
+    // rank[t] is first 1 for each timestamp t in use, then the running count.
     const ts = this.timestamps;
-    let u = 0;
+    let max = 0;
     for (let k = 0; k < ts.length; k++) {
       const t = a[b + ts[k]];
-      if (t > 0) this.uniq[u++] = t;
+      if (t > max) max = t;
     }
-    const sorted = this.uniq.subarray(0, u).sort();
+    if (max >= this.rank.length) this.rank = new Int32Array(2 * max + 1);
+    const rank = this.rank;
+    for (let k = 0; k < ts.length; k++) rank[a[b + ts[k]]] = 1;
     let d = 0;
-    for (let k = 0; k < u; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[d++] = sorted[k];
-    if (d === 0 || sorted[d - 1] === d) return; // already dense
-    const vs = this.views;
-    for (let k = 0; k < vs.length; k++) {
-      const at = b + vs[k];
-      const v = a[at];
-      if (v === 0) continue;
-      let r = 0;
-      while (r < d && sorted[r] <= v) r++;
-      a[at] = r;
+    for (let v = 1; v <= max; v++) {
+      d += rank[v];
+      rank[v] = d;
     }
+    rank[0] = 0;
+    if (d !== max) {
+      const vs = this.views;
+      for (let k = 0; k < vs.length; k++) {
+        const at = b + vs[k];
+        const v = a[at];
+        if (v !== 0) a[at] = v > max ? d : rank[v];
+      }
+    }
+    rank.fill(0, 1, max + 1);
+  }
+}
+
+/** A list of slots that grows as needed and is emptied by setting `n` to 0. */
+class Marks {
+  at = new Int32Array(16);
+  n = 0;
+  push(slot: number): void {
+    if (this.n === this.at.length) {
+      const at = new Int32Array(2 * this.n);
+      at.set(this.at);
+      this.at = at;
+    }
+    this.at[this.n++] = slot;
+  }
+  /** Whether `slot` is among the first k entries. */
+  before(slot: number, k: number): boolean {
+    for (let j = 0; j < k; j++) if (this.at[j] === slot) return true;
+    return false;
   }
 }

@@ -7,7 +7,7 @@
 // the normal form. The runtime the generated code calls is arm-runtime.ts.
 import * as I from '../check/ir.ts';
 import type { Access, OpStmt, StoreHow } from '../compile/access.ts';
-import { checkedValue, opResult, rangeMessage } from '../compile/access.ts';
+import { checkedValue, direct, opResult, rangeMessage } from '../compile/access.ts';
 import type { Edge } from '../compile/automaton.ts';
 import type { CodeWriter } from '../compile/code-writer.ts';
 import { eachChoice } from '../compile/emit-edge.ts';
@@ -42,6 +42,12 @@ const FULL_FENCES: ReadonlySet<I.FenceName> = new Set<I.FenceName>([
   'smp_mb__after_spinlock',
 ]);
 
+/**
+ * Reads of the source state for a condition decided before the step runs: values only, and
+ * `forall`/`exists` read every element as the step itself does (so an index out of range
+ * fails in the same places).
+ */
+const PEEK: Access = { ...direct, readsEveryElement: true };
 /** The conditional RMWs: they may store nothing, and then they are a plain read (O2). */
 const isCas = (op: I.OpName): boolean => op === 'cmpxchg' || op === 'try_cmpxchg' || op === 'add_unless';
 /** JS for whether a conditional RMW stores, over `old` and its arguments x0, x1. */
@@ -232,14 +238,23 @@ export function armv8(size: number): MemoryModel {
         break;
       }
     }
+    // A step that begins by waiting for a condition it can decide on the source state (in an
+    // atomic block, or with no shared location in it: no view, no choice) is tried only when
+    // the condition holds, not copied first and dropped: most such steps wait most of the time.
+    // (Its evaluation may fail as the step's would: A is the step's already.)
+    const waits = e.kind === 'atomic' ? e.stmt.body[0] : e.kind === 'step' ? e.stmt : undefined;
+    const peek =
+      waits?.kind === 'await' && (e.kind === 'atomic' || !mentions(waits.cond)) ? emitExpr(waits.cond, host.context(ii, e.env, 's', 'so', PEEK)) : '';
     w.open(guard ? `if (${guard}) {` : '{');
     w.line(`A = ${first};`);
+    if (peek) w.open(`if (${peek}) {`);
     eachChoice(w, () => {
       host.alloc(w);
       w.open('X: {');
       run();
       w.close();
     });
+    if (peek) w.close();
     w.close();
   }
 

@@ -92,7 +92,7 @@ const M = [
   "tlb[c]",
 ];
 function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;
+  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 84);
   try {
     // walker[0]: pc in slot 12
     switch (s[so + 12]) {
@@ -100,23 +100,25 @@ function successors(s, so, out) {
         // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
         if (s[so + 13] === 0) {
           A = 0;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
-            X: {
-              $atomicStart(); $m.resetMarks();
-              if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
-              {
-                $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
-                $m.w = 0; const $a = 1; const $va = $m.w;
-                ob[o + $a] = $v;
+          if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
+            $C.begin();
+            do {
+              $C.rewind();
+              if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+              o = n * 84; ob.set($src, o);
+              X: {
+                $atomicStart(); $m.resetMarks();
+                if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
+                {
+                  $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
+                  $m.w = 0; const $a = 1; const $va = $m.w;
+                  ob[o + $a] = $v;
+                }
+                $m.atomicEnd(ob, o, s, so, 0);
+                $m.ghostSync(ob, o, 0); $m.normalise(ob, o); ob[o + 12] = 0; eb[n++] = 0;
               }
-              $m.atomicEnd(ob, o, s, so, 0);
-              $m.ghostSync(ob, o, 0); $m.normalise(ob, o); ob[o + 12] = 0; eb[n++] = 0;
-            }
-          } while ($C.advance());
+            } while ($C.advance());
+          }
         }
         break;
       }
@@ -127,23 +129,25 @@ function successors(s, so, out) {
         // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
         if (s[so + 29] === 0) {
           A = 1;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
-            X: {
-              $atomicStart(); $m.resetMarks();
-              if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
-              {
-                $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
-                $m.w = 0; const $a = 2; const $va = $m.w;
-                ob[o + $a] = $v;
+          if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
+            $C.begin();
+            do {
+              $C.rewind();
+              if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+              o = n * 84; ob.set($src, o);
+              X: {
+                $atomicStart(); $m.resetMarks();
+                if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
+                {
+                  $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
+                  $m.w = 0; const $a = 2; const $va = $m.w;
+                  ob[o + $a] = $v;
+                }
+                $m.atomicEnd(ob, o, s, so, 1);
+                $m.ghostSync(ob, o, 1); $m.normalise(ob, o); ob[o + 28] = 0; eb[n++] = 1;
               }
-              $m.atomicEnd(ob, o, s, so, 1);
-              $m.ghostSync(ob, o, 1); $m.normalise(ob, o); ob[o + 28] = 0; eb[n++] = 1;
-            }
-          } while ($C.advance());
+            } while ($C.advance());
+          }
         }
         break;
       }
@@ -158,7 +162,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = $m.ld(ob, o, 2, ($m.enter(), 0), 0); const $vd = $m.w;
@@ -179,7 +183,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               $m.w = 0; const c = ($m.lr(ob, o, 45, 17) === 2); $m.cap(ob, o, 2);
               if (c) { A = 4; $m.normalise(ob, o); ob[o + 44] = 2; eb[n++] = 4; }
@@ -197,7 +201,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               { // cmpxchg
                 $m.w = 0; const a = 0; const $va = $m.w;
@@ -234,7 +238,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               $m.w = 0; const c = ($m.lr(ob, o, 46, 17) === $m.lr(ob, o, 45, 17)); $m.cap(ob, o, 2);
               if (c) { A = 8; $m.normalise(ob, o); ob[o + 44] = 5; eb[n++] = 8; }
@@ -252,7 +256,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
@@ -273,7 +277,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 0; const $vd = $m.w;
@@ -294,7 +298,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 0; const $vd = $m.w;
@@ -315,7 +319,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
@@ -336,7 +340,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 3; const $vd = $m.w;
@@ -360,7 +364,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = $m.ld(ob, o, 3, ($m.enter(), 0), 0); const $vd = $m.w;
@@ -381,7 +385,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               $m.w = 0; const c = ($m.lr(ob, o, 65, 17) === 2); $m.cap(ob, o, 3);
               if (c) { A = 17; $m.normalise(ob, o); ob[o + 64] = 2; eb[n++] = 17; }
@@ -399,7 +403,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               { // cmpxchg
                 $m.w = 0; const a = 0; const $va = $m.w;
@@ -436,7 +440,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               $m.w = 0; const c = ($m.lr(ob, o, 66, 17) === $m.lr(ob, o, 65, 17)); $m.cap(ob, o, 3);
               if (c) { A = 21; $m.normalise(ob, o); ob[o + 64] = 5; eb[n++] = 21; }
@@ -454,7 +458,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
@@ -475,7 +479,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 0; const $vd = $m.w;
@@ -496,7 +500,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 0; const $vd = $m.w;
@@ -517,7 +521,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
@@ -538,7 +542,7 @@ function successors(s, so, out) {
           do {
             $C.rewind();
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+            o = n * 84; ob.set($src, o);
             X: {
               {
                 $m.w = 0; const $v = 3; const $vd = $m.w;
@@ -557,7 +561,7 @@ function successors(s, so, out) {
       if (!$m.eligible(s, so, 0, k)) continue;
       A = 28;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+      o = n * 84; ob.set($src, o);
       $m.commit(ob, o, 0, k); $m.normalise(ob, o); eb[n++] = 28;
     }
     // commit walker[1]: a pending store that nothing orders after an older one reaches memory
@@ -565,7 +569,7 @@ function successors(s, so, out) {
       if (!$m.eligible(s, so, 1, k)) continue;
       A = 29;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+      o = n * 84; ob.set($src, o);
       $m.commit(ob, o, 1, k); $m.normalise(ob, o); eb[n++] = 29;
     }
     // commit fault[0]: a pending store that nothing orders after an older one reaches memory
@@ -573,7 +577,7 @@ function successors(s, so, out) {
       if (!$m.eligible(s, so, 2, k)) continue;
       A = 30;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+      o = n * 84; ob.set($src, o);
       $m.commit(ob, o, 2, k); $m.normalise(ob, o); eb[n++] = 30;
     }
     // commit fault[1]: a pending store that nothing orders after an older one reaches memory
@@ -581,7 +585,7 @@ function successors(s, so, out) {
       if (!$m.eligible(s, so, 3, k)) continue;
       A = 31;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; for (let j = 0; j < 84; j++) ob[o + j] = s[so + j];
+      o = n * 84; ob.set($src, o);
       $m.commit(ob, o, 3, k); $m.normalise(ob, o); eb[n++] = 31;
     }
   } catch (x) {

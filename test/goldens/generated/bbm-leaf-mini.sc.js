@@ -20,7 +20,7 @@ const M = [
   "tlb[c]",
 ];
 function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;
+  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 12);
   try {
     // walker[0]: pc in slot 4
     switch (s[so + 4]) {
@@ -29,7 +29,7 @@ function successors(s, so, out) {
         {
           A = 0;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           let ok = 0;
           $atomicStart();
           B0: {
@@ -49,7 +49,7 @@ function successors(s, so, out) {
         {
           A = 1;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           let ok = 0;
           $atomicStart();
           B1: {
@@ -69,7 +69,7 @@ function successors(s, so, out) {
         {
           A = 2;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           ob[o + 7] = ob[o + 0];
           ob[o + 6] = 1; eb[n++] = 2;
         }
@@ -82,12 +82,12 @@ function successors(s, so, out) {
           if ((s[so + 7] === 2)) {
             A = 4;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+            o = n * 12; ob.set($src, o);
             ob[o + 6] = 2; eb[n++] = 4;
           } else {
             A = 5;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+            o = n * 12; ob.set($src, o);
             ob[o + 6] = 3; eb[n++] = 5;
           }
         }
@@ -98,7 +98,7 @@ function successors(s, so, out) {
         {
           A = 6;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           { // cmpxchg
             const a = 0;
             const old = ob[o + a];
@@ -116,12 +116,12 @@ function successors(s, so, out) {
           if ((s[so + 8] === s[so + 7])) {
             A = 8;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+            o = n * 12; ob.set($src, o);
             ob[o + 6] = 5; eb[n++] = 8;
           } else {
             A = 9;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+            o = n * 12; ob.set($src, o);
             ob[o + 6] = 3; eb[n++] = 9;
           }
         }
@@ -132,7 +132,7 @@ function successors(s, so, out) {
         {
           A = 10;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           { const $v = (ob[o + 3] + 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
           ob[o + 6] = 6; eb[n++] = 10;
         }
@@ -143,7 +143,7 @@ function successors(s, so, out) {
         {
           A = 11;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           ob[o + 1] = 0;
           ob[o + 6] = 7; eb[n++] = 11;
         }
@@ -154,7 +154,7 @@ function successors(s, so, out) {
         {
           A = 12;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           ob[o + 2] = 0;
           ob[o + 6] = 8; eb[n++] = 12;
         }
@@ -165,7 +165,7 @@ function successors(s, so, out) {
         {
           A = 13;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           { const $v = (ob[o + 3] - 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
           ob[o + 6] = 9; eb[n++] = 13;
         }
@@ -176,7 +176,7 @@ function successors(s, so, out) {
         {
           A = 14;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           ob[o + 0] = 3;
           ob[o + 6] = 3; eb[n++] = 14;
         }
@@ -190,7 +190,7 @@ function successors(s, so, out) {
         {
           A = 15;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           ob[o + 10] = ob[o + 0];
           ob[o + 9] = 1; eb[n++] = 15;
         }
@@ -203,12 +203,12 @@ function successors(s, so, out) {
           if ((s[so + 10] === 2)) {
             A = 17;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+            o = n * 12; ob.set($src, o);
             ob[o + 9] = 2; eb[n++] = 17;
           } else {
             A = 18;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+            o = n * 12; ob.set($src, o);
             ob[o + 9] = 3; eb[n++] = 18;
           }
         }
@@ -219,7 +219,7 @@ function successors(s, so, out) {
         {
           A = 19;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           { // cmpxchg
             const a = 0;
             const old = ob[o + a];
@@ -237,12 +237,12 @@ function successors(s, so, out) {
           if ((s[so + 11] === s[so + 10])) {
             A = 21;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+            o = n * 12; ob.set($src, o);
             ob[o + 9] = 5; eb[n++] = 21;
           } else {
             A = 22;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+            o = n * 12; ob.set($src, o);
             ob[o + 9] = 3; eb[n++] = 22;
           }
         }
@@ -253,7 +253,7 @@ function successors(s, so, out) {
         {
           A = 23;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           { const $v = (ob[o + 3] + 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
           ob[o + 9] = 6; eb[n++] = 23;
         }
@@ -264,7 +264,7 @@ function successors(s, so, out) {
         {
           A = 24;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           ob[o + 1] = 0;
           ob[o + 9] = 7; eb[n++] = 24;
         }
@@ -275,7 +275,7 @@ function successors(s, so, out) {
         {
           A = 25;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           ob[o + 2] = 0;
           ob[o + 9] = 8; eb[n++] = 25;
         }
@@ -286,7 +286,7 @@ function successors(s, so, out) {
         {
           A = 26;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           { const $v = (ob[o + 3] - 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
           ob[o + 9] = 9; eb[n++] = 26;
         }
@@ -297,7 +297,7 @@ function successors(s, so, out) {
         {
           A = 27;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 12; for (let j = 0; j < 12; j++) ob[o + j] = s[so + j];
+          o = n * 12; ob.set($src, o);
           ob[o + 0] = 3;
           ob[o + 9] = 3; eb[n++] = 27;
         }

@@ -40,7 +40,7 @@ const M = [
   "tlb[c]",
 ];
 function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1;
+  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 32);
   try {
     // walker[0]: pc in slot 4
     switch (s[so + 4]) {
@@ -49,7 +49,7 @@ function successors(s, so, out) {
         if (s[so + 5] === 0) {
           A = 0;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           let ok = 0;
           $atomicStart();
           B0: {
@@ -69,7 +69,7 @@ function successors(s, so, out) {
         if (s[so + 11] === 0) {
           A = 1;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           let ok = 0;
           $atomicStart();
           B1: {
@@ -89,7 +89,7 @@ function successors(s, so, out) {
         {
           A = 2;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           ob[o + 17] = $m.ld(ob, o, 2, 0);
           ob[o + 16] = 1; eb[n++] = 2;
         }
@@ -102,12 +102,12 @@ function successors(s, so, out) {
           if ((s[so + 17] === 2)) {
             A = 4;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+            o = n * 32; ob.set($src, o);
             ob[o + 16] = 2; eb[n++] = 4;
           } else {
             A = 5;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+            o = n * 32; ob.set($src, o);
             ob[o + 16] = 3; eb[n++] = 5;
           }
         }
@@ -118,7 +118,7 @@ function successors(s, so, out) {
         if (s[so + 19] === 0) {
           A = 6;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           { // cmpxchg
             const a = 0;
             const old = ob[o + a];
@@ -136,12 +136,12 @@ function successors(s, so, out) {
           if ((s[so + 18] === s[so + 17])) {
             A = 8;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+            o = n * 32; ob.set($src, o);
             ob[o + 16] = 5; eb[n++] = 8;
           } else {
             A = 9;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+            o = n * 32; ob.set($src, o);
             ob[o + 16] = 3; eb[n++] = 9;
           }
         }
@@ -152,7 +152,7 @@ function successors(s, so, out) {
         {
           A = 10;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           { const $v = (ob[o + 3] + 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
           ob[o + 16] = 6; eb[n++] = 10;
         }
@@ -163,7 +163,7 @@ function successors(s, so, out) {
         {
           A = 11;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           ob[o + 1] = 0;
           ob[o + 16] = 7; eb[n++] = 11;
         }
@@ -174,7 +174,7 @@ function successors(s, so, out) {
         {
           A = 12;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           ob[o + 2] = 0;
           ob[o + 16] = 8; eb[n++] = 12;
         }
@@ -185,7 +185,7 @@ function successors(s, so, out) {
         {
           A = 13;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           { const $v = (ob[o + 3] - 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
           ob[o + 16] = 9; eb[n++] = 13;
         }
@@ -196,7 +196,7 @@ function successors(s, so, out) {
         if (s[so + 19] < 2) {
           A = 14;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           { const $v = 3; $m.push(ob, o, 2, 0, $v); }
           ob[o + 16] = 3; eb[n++] = 14;
         }
@@ -210,7 +210,7 @@ function successors(s, so, out) {
         {
           A = 15;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           ob[o + 25] = $m.ld(ob, o, 3, 0);
           ob[o + 24] = 1; eb[n++] = 15;
         }
@@ -223,12 +223,12 @@ function successors(s, so, out) {
           if ((s[so + 25] === 2)) {
             A = 17;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+            o = n * 32; ob.set($src, o);
             ob[o + 24] = 2; eb[n++] = 17;
           } else {
             A = 18;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+            o = n * 32; ob.set($src, o);
             ob[o + 24] = 3; eb[n++] = 18;
           }
         }
@@ -239,7 +239,7 @@ function successors(s, so, out) {
         if (s[so + 27] === 0) {
           A = 19;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           { // cmpxchg
             const a = 0;
             const old = ob[o + a];
@@ -257,12 +257,12 @@ function successors(s, so, out) {
           if ((s[so + 26] === s[so + 25])) {
             A = 21;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+            o = n * 32; ob.set($src, o);
             ob[o + 24] = 5; eb[n++] = 21;
           } else {
             A = 22;
             if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+            o = n * 32; ob.set($src, o);
             ob[o + 24] = 3; eb[n++] = 22;
           }
         }
@@ -273,7 +273,7 @@ function successors(s, so, out) {
         {
           A = 23;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           { const $v = (ob[o + 3] + 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
           ob[o + 24] = 6; eb[n++] = 23;
         }
@@ -284,7 +284,7 @@ function successors(s, so, out) {
         {
           A = 24;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           ob[o + 1] = 0;
           ob[o + 24] = 7; eb[n++] = 24;
         }
@@ -295,7 +295,7 @@ function successors(s, so, out) {
         {
           A = 25;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           ob[o + 2] = 0;
           ob[o + 24] = 8; eb[n++] = 25;
         }
@@ -306,7 +306,7 @@ function successors(s, so, out) {
         {
           A = 26;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           { const $v = (ob[o + 3] - 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
           ob[o + 24] = 9; eb[n++] = 26;
         }
@@ -317,7 +317,7 @@ function successors(s, so, out) {
         if (s[so + 27] < 2) {
           A = 27;
           if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+          o = n * 32; ob.set($src, o);
           { const $v = 3; $m.push(ob, o, 3, 0, $v); }
           ob[o + 24] = 3; eb[n++] = 27;
         }
@@ -328,7 +328,7 @@ function successors(s, so, out) {
     if (s[so + 5] > 0) {
       A = 28;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+      o = n * 32; ob.set($src, o);
       $m.drain(ob, o, 0);
       eb[n++] = 28;
     }
@@ -336,7 +336,7 @@ function successors(s, so, out) {
     if (s[so + 11] > 0) {
       A = 29;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+      o = n * 32; ob.set($src, o);
       $m.drain(ob, o, 1);
       eb[n++] = 29;
     }
@@ -344,7 +344,7 @@ function successors(s, so, out) {
     if (s[so + 19] > 0) {
       A = 30;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+      o = n * 32; ob.set($src, o);
       $m.drain(ob, o, 2);
       eb[n++] = 30;
     }
@@ -352,7 +352,7 @@ function successors(s, so, out) {
     if (s[so + 27] > 0) {
       A = 31;
       if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 32; for (let j = 0; j < 32; j++) ob[o + j] = s[so + j];
+      o = n * 32; ob.set($src, o);
       $m.drain(ob, o, 3);
       eb[n++] = 31;
     }
