@@ -86,7 +86,7 @@ describe('engine agrees with the naive explorer', () => {
       await compare(model, true, `seed ${seed}`);
       await compare(model, false, `seed ${seed} --no-deadlock`);
     }
-  }, 120_000);
+  }, 900_000);
 });
 
 // Under --memory tso: the same comparison, against the naive explorer's own store buffers.
@@ -111,7 +111,7 @@ describe('engine agrees with the naive explorer under tso', () => {
       const model = fromSource(randomModel(seed));
       await compareTso(model, 1 + (seed % 2), seed % 3 !== 0, `seed ${seed} tso`);
     }
-  }, 240_000);
+  }, 900_000);
 });
 
 // Under --memory arm: the same comparison, against the naive explorer's own views, pending
@@ -141,7 +141,7 @@ describe('engine agrees with the naive explorer under arm', () => {
     it(`${file} ${JSON.stringify(consts)}`, async () => {
       const r = checkFile(join(ROOT, 'models/examples', file), consts);
       expect(await compareArm(r.model!, 2, true, `${file} arm`)).toBe(true);
-    }, 60_000);
+    }, 900_000);
   }
 
   // The protocol models whose default configuration stays small under arm (the others run
@@ -150,7 +150,7 @@ describe('engine agrees with the naive explorer under arm', () => {
     it(`protocol model ${file}`, async () => {
       const r = checkFile(join(ROOT, 'models', file), {});
       expect(await compareArm(r.model!, 1, true, `${file} arm`)).toBe(true);
-    }, 120_000);
+    }, 900_000);
   }
 
   it('on every arm check of every spec', async () => {
@@ -166,7 +166,7 @@ describe('engine agrees with the naive explorer under arm', () => {
       }
     }
     expect(n).toBeGreaterThan(70);
-  }, 240_000);
+  }, 900_000);
 
   it('on 200 random models, with buffers of 1 and 2', async () => {
     let compared = 0;
@@ -175,5 +175,5 @@ describe('engine agrees with the naive explorer under arm', () => {
       if (await compareArm(model, 1 + (seed % 2), seed % 3 !== 0, `seed ${seed} arm`, 20_000)) compared++;
     }
     expect(compared).toBeGreaterThan(150); // most random models are shapes arm runs, and small
-  }, 240_000);
+  }, 900_000);
 });
