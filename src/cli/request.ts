@@ -5,6 +5,7 @@ import { MAX_STORE_BUFFER } from '../parse/bounds.ts';
 import { availableParallelism } from 'node:os';
 import type { ConstOverrides } from '../check/check.ts';
 import type { LimitOptions } from '../explore/limits.ts';
+import type { ThreadsFrom } from '../explore/parallel.ts';
 import { isBuffered, MEMORY_MODEL_NAMES, memorySpec, type MemorySpec } from '../memory/index.ts';
 import { modelArgument } from './bundled.ts';
 import { constAssignments, failOption, oneOf, positiveInt, seconds, size } from './options.ts';
@@ -22,8 +23,8 @@ export interface CheckRequest {
   readonly memory: MemorySpec;
   readonly deadlock: boolean;
   readonly workers: number;
-  /** Without --workers: one thread until the search passes this many states (see THREADS_FROM). */
-  readonly threadsFrom?: number;
+  /** Without --workers: one thread until the search passes THREADS_FROM (time and states). */
+  readonly threadsFrom?: ThreadsFrom;
   /** Whole states instead of fingerprints (one worker). */
   readonly exact: boolean;
   readonly limits: Omit<LimitOptions, 'shouldStop'>;
@@ -62,11 +63,13 @@ export function memoryOption(flags: { memory?: string; storeBuffer?: string }): 
 }
 
 /**
- * The default worker count: one thread until the search passes THREADS_FROM states, then
- * every core. Measured on 2 cores (docs/engine.md, "Numbers"): below a few million states a
- * second thread costs more than it brings.
+ * The default worker count: the main thread searches alone until the search has run this long
+ * and found this many states, then starts a thread per further core and, once they are ready,
+ * searches with them (docs/engine.md, "Numbers"). A run that ends while a thread is still
+ * starting waits for it to load (up to ~150 ms on an idle machine): from 3 s on that is at
+ * most 5%, and small models never start one, however slow the machine.
  */
-export const THREADS_FROM = 4_000_000;
+export const THREADS_FROM = { states: 1_000_000, ms: 3000 } as const;
 
 /** --workers, at most the cores available (more threads only cost memory); says so when capped. */
 export function workersOption(raw: string | undefined, note: (s: string) => void = (s) => process.stderr.write(s)): number {
@@ -78,7 +81,7 @@ export function workersOption(raw: string | undefined, note: (s: string) => void
 }
 
 /** The point where the default hands over to more threads, when --workers is not given. */
-export function threadsFromOption(raw: string | undefined): number | undefined {
+export function threadsFromOption(raw: string | undefined): ThreadsFrom | undefined {
   return raw === undefined && availableParallelism() > 1 ? THREADS_FROM : undefined;
 }
 

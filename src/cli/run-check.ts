@@ -5,7 +5,7 @@ import { checkFile, type ConstOverrides } from '../check/check.ts';
 import { compile, instantiate, type TransitionSystem } from '../compile/system.ts';
 import type { ExploreResult, Progress } from '../explore/bfs.ts';
 import { ModelError, type RunFailure } from '../explore/errors.ts';
-import { exploreParallel } from '../explore/parallel.ts';
+import { exploreParallel, type ThreadsFrom } from '../explore/parallel.ts';
 import { checkProperties } from '../explore/liveness.ts';
 import { concretize, replay, type Trace } from '../explore/replay.ts';
 import type { MemorySpec } from '../memory/index.ts';
@@ -76,7 +76,7 @@ export interface RunHooks {
   readonly progressIntervalMs?: number;
   readonly shouldStop?: () => boolean;
   /** Once the model is built, before the search: the system, the threads that may search, and from how many states they do (the default). */
-  readonly onStart?: (system: TransitionSystem, workers: number, threadsFrom: number | undefined) => void;
+  readonly onStart?: (system: TransitionSystem, workers: number, threadsFrom: ThreadsFrom | undefined) => void;
 }
 
 export async function runCheck(req: CheckRequest, hooks: RunHooks = {}): Promise<RunOutcome> {

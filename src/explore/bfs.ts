@@ -28,14 +28,14 @@ export interface ExploreOptions extends LimitOptions {
   /** Record the reachable graph for liveness (numbered states, edges, fair units, properties). */
   readonly graph?: boolean;
   /**
-   * Stop at the first level boundary past this many states, or this much time, and hand over;
+   * Stop at the first level boundary past this many states and this much time, and hand over;
    * with `ready`, only once it says so (the threads have started), so the main thread goes on
    * exploring rather than waiting for them.
    */
   readonly handOffAt?: { states?: number; ms?: number; ready?: () => boolean };
   /** Keep the fingerprints in a SharedArrayBuffer from the start, so the workers take them over as they are. */
   readonly sharedTable?: boolean;
-  /** Called once, at a level boundary past this many states or this much time (to start threads). */
+  /** Called once, at a level boundary past this many states and this much time (to start threads). */
   readonly warmUpAt?: { states?: number; ms?: number };
   readonly onWarmUp?: () => void;
 }
@@ -249,7 +249,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       maxDepth = depth;
     }
     const past = (at?: { states?: number; ms?: number; ready?: () => boolean }) =>
-      at !== undefined && ((at.states !== undefined && states >= at.states) || (at.ms !== undefined && Date.now() - start >= at.ms)) && (at.ready?.() ?? true);
+      at !== undefined && states >= (at.states ?? 0) && Date.now() - start >= (at.ms ?? 0) && (at.ready?.() ?? true);
     if (options.onWarmUp && past(options.warmUpAt)) {
       options.onWarmUp();
       options = { ...options, onWarmUp: undefined };

@@ -17,7 +17,7 @@ import { explore, type ExploreOptions, type ExploreResult, type HandOff } from '
 import { EngineError, rethrow, type ReportedError } from './errors.ts';
 import { Limits, peakRss, type StopReason } from './limits.ts';
 import { SharedStore } from './store.ts';
-import { CTRL, expandLevel, PUBLISH_EVERY, type LevelResult, type LevelTask, type Segment } from './worker.ts';
+import { CTRL, expandLevel, PUBLISH_EVERY, type LevelResult, type LevelTask, type MainShare, type Segment } from './worker.ts';
 
 export interface ParallelOptions extends ExploreOptions {
   readonly workers: number;
@@ -27,13 +27,19 @@ export interface ParallelOptions extends ExploreOptions {
    */
   readonly startBudget?: number;
   /**
-   * The default worker count: the main thread explores alone until this many states, then
-   * hands over to the threads (starting them a little before). Below it, threads cost more
-   * than they bring on few cores (docs/engine.md, "Numbers").
+   * The default worker count: the main thread explores alone until the search has run this
+   * long and found this many states, then starts the threads and hands over to them at the
+   * first level boundary where they are ready (docs/engine.md, "Numbers").
    */
-  readonly threadsFrom?: number;
+  readonly threadsFrom?: ThreadsFrom;
   /** log2 of the seen-set's first size (tests use a tiny table to exercise growth mid-level). */
   readonly initialTableLog2?: number;
+}
+
+/** Both must be passed. */
+export interface ThreadsFrom {
+  readonly states: number;
+  readonly ms: number;
 }
 
 const CHUNK = 1024;
@@ -62,13 +68,15 @@ const pools = new Map<number, PoolEntry>();
 // a checkout without a fresh build) the threads load them through tsx.
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry-tsx.js' : './worker-entry.js', import.meta.url).href;
 
+/** The threads of a search with `workers` workers: the main thread is one of them. */
 function poolFor(workers: number): PoolEntry {
-  let entry = pools.get(workers);
+  const threads = workers - 1;
+  let entry = pools.get(threads);
   if (!entry) {
     const pool = new Piscina({
       filename: WORKER_ENTRY,
-      minThreads: workers,
-      maxThreads: workers,
+      minThreads: threads,
+      maxThreads: threads,
       idleTimeout: Infinity,
     });
     // Each thread posts a message once its modules are loaded (worker-entry.ts); piscina hands
@@ -76,7 +84,7 @@ function poolFor(workers: number): PoolEntry {
     const ready = new Promise<void>((resolve) => {
       let n = 0;
       pool.on('message', (m: unknown) => {
-        if ((m as { mmucheckWorkerReady?: boolean } | null)?.mmucheckWorkerReady && ++n === workers) resolve();
+        if ((m as { mmucheckWorkerReady?: boolean } | null)?.mmucheckWorkerReady && ++n === threads) resolve();
       });
     });
     // A thread that cannot start (EAGAIN under a limit on processes) or that dies is an engine
@@ -88,7 +96,7 @@ function poolFor(workers: number): PoolEntry {
     failed.catch(() => {}); // observed by the level that is running, if any
     pool.on('error', (e: unknown) => fail(new EngineError(`a worker thread failed: ${e instanceof Error ? e.message : String(e)}`)));
     entry = { pool, ready, failed };
-    pools.set(workers, entry);
+    pools.set(threads, entry);
   }
   return entry;
 }
@@ -124,13 +132,11 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
   let ready = false;
   let first: ExploreResult | null = await explore(system, kernel, {
     ...options,
-    // Below THREADS_FROM the default is exactly the one-worker search (a local table); with
-    // --workers N the table is shared from the start, so the hand-off copies nothing (unless
-    // a test asks for a tiny first table, to exercise its growth).
-    sharedTable: from === undefined && options.initialTableLog2 === undefined,
-    handOffAt:
-      budget !== undefined ? { states: budget } : from !== undefined ? { states: from, ready: () => ready } : { ms: EXPLICIT_WARM_UP_MS, ready: () => ready },
-    warmUpAt: budget !== undefined ? { states: budget } : from !== undefined ? { states: Math.floor(from * 0.75) } : { ms: EXPLICIT_WARM_UP_MS },
+    // The table is shared from the start, so the hand-off copies nothing (unless a test asks
+    // for a tiny first table, to exercise its growth); a one-thread search is as fast on it.
+    sharedTable: options.initialTableLog2 === undefined,
+    handOffAt: budget !== undefined ? { states: budget } : { ...(from ?? { ms: EXPLICIT_WARM_UP_MS }), ready: () => ready },
+    warmUpAt: budget !== undefined ? { states: budget } : (from ?? { ms: EXPLICIT_WARM_UP_MS }),
     onWarmUp: () => {
       // A thread that cannot start also ends the wait: the coordinator then reports the failure (exit 70).
       const entry = poolFor(options.workers);
@@ -210,8 +216,8 @@ class Coordinator {
   private lastBreath = Date.now();
 
   /** Every ~100 ms: let timers and Ctrl-C in, and check the limits (cheap, but not per level). */
-  private async breathe(): Promise<void> {
-    if (Date.now() - this.lastBreath < 100) return;
+  private async breathe(now = false): Promise<void> {
+    if (!now && Date.now() - this.lastBreath < 100) return;
     await new Promise((resolve) => setImmediate(resolve));
     this.watch();
     this.lastBreath = Date.now();
@@ -297,15 +303,30 @@ class Coordinator {
         tableLog2: this.store.slotsLog2,
         lastLevel,
         deadlock: this.options.deadlock !== false,
-        // On this thread, give the event loop (limits, Ctrl-C, progress) a turn every 50 ms.
-        ...(inline ? { yieldAt: Date.now() + 50 } : {}),
       };
-      const results = inline
-        ? [expandLevel(task)]
-        : ((await Promise.race([
-            Promise.all(Array.from({ length: this.options.workers }, () => this.pool.pool.run(task))),
-            this.pool.failed,
-          ])) as LevelResult[]);
+      // The threads take chunks while this thread takes its own share, with the kernel it
+      // has run since the start (already optimised: the threads' copies start cold, and a
+      // second thread would be one more to start). It yields every 50 ms (limits, Ctrl-C,
+      // progress), finishing the chunk it left when it resumes.
+      const remote = inline
+        ? null
+        : Promise.race([Promise.all(Array.from({ length: this.options.workers - 1 }, () => this.pool.pool.run(task))), this.pool.failed]);
+      remote?.catch(() => {}); // awaited below, once this thread's share is done
+      const results: LevelResult[] = [];
+      let resume: MainShare['resume'] = null;
+      for (;;) {
+        const r = expandLevel({ ...task, yieldAt: Date.now() + 50 }, { kernel: this.kernel, resume });
+        resume = null;
+        // A chunk left part way only because time was up is this thread's to finish; one left
+        // because the table must grow, a limit or Ctrl-C goes back to the queue.
+        const yielded =
+          r.remainder !== null && !r.error && Atomics.load(ctl, CTRL.stop) === 0 && Atomics.load(ctl, CTRL.size) < Atomics.load(ctl, CTRL.pauseAt);
+        results.push(yielded ? { ...r, remainder: null } : r);
+        if (!yielded) break;
+        resume = r.remainder;
+        await this.breathe(true);
+      }
+      if (remote) results.push(...((await remote) as LevelResult[]));
       const again: number[] = [];
       for (const r of results) {
         this.transitions += r.transitions;
@@ -318,7 +339,6 @@ class Coordinator {
       if (error || Atomics.load(ctl, CTRL.stop) !== 0) break;
       const claimed = Math.min(Atomics.load(ctl, CTRL.cursor), chunks.length / 3);
       chunks = Int32Array.from([...again, ...chunks.subarray(claimed * 3)]);
-      if (inline) await this.breathe();
     }
     const segments = [...latest.values()]
       .sort((a, b) => a.threadId - b.threadId)

@@ -79,12 +79,22 @@ const collectGarbage = runInNewContext('gc') as () => void;
 /** How often a thread adds its inserts to the shared count (bounds how far the table overfills). */
 export const PUBLISH_EVERY = 256;
 
-export function expandLevel(task: LevelTask): LevelResult {
+/**
+ * The coordinator's own share of a round, on the main thread: it passes the kernel its
+ * one-thread search already ran (its code is optimised, a fresh instance's would not be), and
+ * the chunk it left part way when it last yielded, to be finished first.
+ */
+export interface MainShare {
+  readonly kernel: Kernel;
+  readonly resume: readonly [number, number, number] | null;
+}
+
+export function expandLevel(task: LevelTask, main?: MainShare): LevelResult {
   const W = task.width;
   const K = task.packedWords;
   if (!mine || mine.runId !== task.runId) {
     const buffer = () => new Int32Array(new SharedArrayBuffer(K * 4 * 4096));
-    const kernel = instantiate(task);
+    const kernel = main?.kernel ?? instantiate(task);
     mine = {
       runId: task.runId,
       kernel,
@@ -128,22 +138,22 @@ export function expandLevel(task: LevelTask): LevelResult {
     remainder,
     ...(error ? { error } : {}),
   });
+  const expand = (seg: number, lo: number, hi: number): boolean => {
+    const r = expandChunk(task, me, task.frontier[seg].buf, lo, hi);
+    transitions += r.transitions;
+    if (r.violationDepth >= 0 && (violationDepth < 0 || r.violationDepth < violationDepth)) violationDepth = r.violationDepth;
+    cutByDepth ||= r.cutByDepth;
+    if (r.stoppedAt < hi) remainder = [seg, r.stoppedAt, hi];
+    return r.stoppedAt === hi;
+  };
   try {
+    if (main?.resume && !expand(...main.resume)) return result();
     for (;;) {
       if (Atomics.load(ctl, CTRL.stop) !== 0) break;
       if (Atomics.load(ctl, CTRL.size) >= Atomics.load(ctl, CTRL.pauseAt)) break; // the coordinator grows the table
       const k = Atomics.add(ctl, CTRL.cursor, 1);
       if (k >= nChunks) break;
-      const seg = chunks[3 * k];
-      const hi = chunks[3 * k + 2];
-      const r = expandChunk(task, me, task.frontier[seg].buf, chunks[3 * k + 1], hi);
-      transitions += r.transitions;
-      if (r.violationDepth >= 0 && (violationDepth < 0 || r.violationDepth < violationDepth)) violationDepth = r.violationDepth;
-      cutByDepth ||= r.cutByDepth;
-      if (r.stoppedAt < hi) {
-        remainder = [seg, r.stoppedAt, hi];
-        break;
-      }
+      if (!expand(chunks[3 * k], chunks[3 * k + 1], chunks[3 * k + 2])) break;
     }
   } catch (e) {
     return result(reportError(e));
@@ -179,7 +189,7 @@ function expandChunk(task: LevelTask, me: ThreadState, src: Int32Array, lo: numb
     if (Atomics.load(ctl, CTRL.size) + unpublished >= Atomics.load(ctl, CTRL.pauseAt)) break;
     // A limit or Ctrl-C (the coordinator sets stop), or time to let the coordinator breathe.
     if (Atomics.load(ctl, CTRL.stop) !== 0) break;
-    if (task.yieldAt !== undefined && i > lo && Date.now() >= task.yieldAt) break;
+    if (task.yieldAt !== undefined && i > lo && (i & 7) === 0 && Date.now() >= task.yieldAt) break;
     kernel.unpack(src, i * K, scratch, 0);
     ex.expand(scratch, 0);
     const n = ex.count;

@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import * as I from '../check/ir.ts';
 import type { TransitionSystem } from '../compile/system.ts';
 import type { ExploreResult } from '../explore/bfs.ts';
+import type { ThreadsFrom } from '../explore/parallel.ts';
 import { memoryLabel, type MemorySpec } from '../memory/index.ts';
 import { describeProperty } from './trace.ts';
 
@@ -79,10 +80,13 @@ export function formatBytes(b: number): string {
 }
 
 /** `mmucheck: MODEL (CONSTANTS), memory M, N workers`: printed before the search starts. */
-export function headline(run: Pick<CheckRun, 'system' | 'memory' | 'workers'>, threadsFrom?: number): string {
+export function headline(run: Pick<CheckRun, 'system' | 'memory' | 'workers'>, threadsFrom?: ThreadsFrom): string {
   const m = run.system.model;
   const consts = m.constants.map((c) => `${c.name}=${I.showValue(c.type, c.value)}`).join(', ');
-  const w = threadsFrom !== undefined ? `1 worker (${run.workers} from ${n(threadsFrom)} states)` : `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
+  const w =
+    threadsFrom !== undefined
+      ? `1 worker (${run.workers} past ${threadsFrom.ms / 1000} s and ${n(threadsFrom.states)} states)`
+      : `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
   const mem = memoryLabel(run.memory);
   return `mmucheck: ${m.name}${consts ? ` (${consts})` : ''}, ${mem}, ${w}`;
 }
