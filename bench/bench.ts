@@ -3,8 +3,8 @@
 // take a few minutes), with 1 worker, 2 (all cores) and the default (--workers unset); the
 // share of the one-worker time spent in the seen-set (a CPU profile); with `spin` on the
 // PATH, the same model in Promela under SPIN (reductions off, full state storage) and the
-// ratio; arm against sc on one protocol model (same constants, same bound). Each configuration runs in a fresh process, so memory is the
-// whole process's peak.
+// ratio; arm against sc on one protocol model (same constants, same bound). Each
+// configuration runs in a fresh process, so memory is the whole process's peak.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
