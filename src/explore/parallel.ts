@@ -300,7 +300,7 @@ class Coordinator {
         chunks,
         control: ctl,
         table: this.store.table,
-        tableLog2: this.store.slotsLog2,
+        tableCopies: this.store.replacements,
         lastLevel,
         deadlock: this.options.deadlock !== false,
       };
@@ -349,9 +349,9 @@ class Coordinator {
 
   /** Grows the shared table when it fills up (while no worker inserts) and sets the pause mark. */
   private ensureRoom(betweenLevels: boolean): void {
-    const { pauseAt, grew } = this.store.ensureRoom(Atomics.load(this.control, CTRL.size) + 1, betweenLevels);
+    const { pauseAt, replaced } = this.store.ensureRoom(Atomics.load(this.control, CTRL.size) + 1, betweenLevels);
     // The old table is freed (in every thread) before the next level.
-    if (grew) collectGarbage();
+    if (replaced) collectGarbage();
     Atomics.store(this.control, CTRL.pauseAt, pauseAt);
   }
 

@@ -447,12 +447,16 @@ export class SharedStore {
     return Math.min(Math.floor(0.85 * slots), slots - 4 * this.workers * this.publishEvery);
   }
 
+  /** How many times the table was replaced by a copy (growing in place does not count). */
+  replacements = 0;
+
   /**
    * Grows the table if `size` states leave too little room (only while no worker inserts);
-   * returns the pause mark and whether it grew (the old table must then be let go).
+   * returns the pause mark and whether the table was replaced by a copy (the old one must
+   * then be let go in every thread; a table grown in place has nothing to let go).
    */
-  ensureRoom(size: number, betweenLevels: boolean): { pauseAt: number; grew: boolean } {
-    let grew = false;
+  ensureRoom(size: number, betweenLevels: boolean): { pauseAt: number; replaced: boolean } {
+    let replaced = false;
     const limit = (log2: number) => (betweenLevels ? Math.min(0.8 * 2 ** log2, this.mark(2 ** log2)) : this.mark(2 ** log2));
     while (size >= limit(this.slotsLog2)) {
       this.slotsLog2++;
@@ -460,11 +464,12 @@ export class SharedStore {
       if (!bigger) {
         bigger = newTable(this.slotsLog2);
         copyInto(this.table, bigger);
+        replaced = true;
       }
       this.table = bigger;
-      grew = true;
     }
-    return { pauseAt: this.mark(2 ** this.slotsLog2), grew };
+    if (replaced) this.replacements++;
+    return { pauseAt: this.mark(2 ** this.slotsLog2), replaced };
   }
 
   get bytes(): number {

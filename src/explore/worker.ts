@@ -34,7 +34,7 @@ export interface LevelTask {
   readonly chunks: Int32Array;
   readonly control: Int32Array; // over a SharedArrayBuffer, see CTRL
   readonly table: FingerprintTable;
-  readonly tableLog2: number; // changes when the coordinator replaced the table
+  readonly tableCopies: number; // changes when the coordinator replaced the table by a copy
   readonly lastLevel: boolean; // at --max-depth: look, do not insert
   readonly deadlock: boolean;
   /** Return at the next state boundary after this time (Date.now()), leaving the rest as a remainder. */
@@ -65,7 +65,7 @@ interface ThreadState {
   fps: Int32Array; // the batch's fingerprints
   scratch: Int32Array;
   batch: Int32Array; // the successors of the state being expanded, packed
-  tableLog2: number;
+  tableCopies: number;
 }
 
 let mine: ThreadState | undefined;
@@ -106,12 +106,12 @@ export function expandLevel(task: LevelTask, main?: MainShare): LevelResult {
       fps: new Int32Array(128),
       scratch: new Int32Array(Math.max(W, 1)),
       batch: new Int32Array(K * 64),
-      tableLog2: task.tableLog2,
+      tableCopies: task.tableCopies,
     };
   }
   const me = mine;
-  if (me.tableLog2 !== task.tableLog2) {
-    me.tableLog2 = task.tableLog2;
+  if (me.tableCopies !== task.tableCopies) {
+    me.tableCopies = task.tableCopies;
     collectGarbage();
   }
   if (me.level !== task.level) {
