@@ -42,7 +42,13 @@ export interface ThreadsFrom {
   readonly ms: number;
 }
 
+/**
+ * Frontier states per chunk: at most 1,024, and small enough that a level has 64 chunks per
+ * worker, so that its end does not wait long on one slow chunk (a thread's first chunks run
+ * its kernel cold, several times slower than the main thread's).
+ */
 const CHUNK = 1024;
+const MIN_CHUNK = 64;
 
 /**
  * With `--workers N` given: the main thread explores alone for this long (a model done by then
@@ -274,8 +280,9 @@ class Coordinator {
   private async expand(frontier: Segment[], lastLevel: boolean) {
     const ctl = this.control;
     const triples: number[] = [];
+    const chunk = Math.max(MIN_CHUNK, Math.min(CHUNK, Math.floor(this.frontierCount / (64 * this.options.workers))));
     frontier.forEach((seg, si) => {
-      for (let lo = 0; lo < seg.count; lo += CHUNK) triples.push(si, lo, Math.min(lo + CHUNK, seg.count));
+      for (let lo = 0; lo < seg.count; lo += chunk) triples.push(si, lo, Math.min(lo + chunk, seg.count));
     });
     let chunks = Int32Array.from(triples);
     const inline = this.frontierCount < this.options.workers * CHUNK;
