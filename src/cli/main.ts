@@ -14,8 +14,10 @@ import { renderDiagnostics } from '../report/diagnostics.ts';
 import { closePools } from '../explore/parallel.ts';
 import { ModelError } from '../explore/errors.ts';
 import { diag } from '../parse/diagnostic.ts';
+import { THREADS_FROM } from './request.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const WORKERS_HELP = `threads that search, the main one included (default: one, then all cores once a search has run ${THREADS_FROM.ms / 1000} s and found ${THREADS_FROM.states.toLocaleString('en-US')} states)`;
 
 /** What every command that explores a model takes: constants, properties, trace output. */
 function explorationOptions(cmd: Command): Command {
@@ -63,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('check')
     .description('explore every reachable state; report the verdict, the numbers and the shortest counterexample')
     .argument('<model>', "the .mmu model file, or a bundled model's name (see mmucheck models)")
-    .option('--workers <N>', 'worker threads (default: all cores)')
+    .option('--workers <N>', WORKERS_HELP)
     .option('--exact', 'store whole states instead of 64-bit fingerprints (no collisions, more memory, 1 worker)')
     .option('--max-states <N>', 'stop after N distinct states (exit 3)')
     .option('--max-depth <N>', 'do not explore beyond depth N (exit 3 if states lie deeper)')
@@ -80,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('test')
     .description('run every check of the specs (default: specs/) and compare each with its expectation')
     .argument('[specs...]', 'spec files or folders of them')
-    .option('--workers <N>', 'worker threads (default: all cores)')
+    .option('--workers <N>', WORKERS_HELP)
     .option('--junit <FILE>', 'also write JUnit XML for CI systems')
     .option('--json', 'print one JSON report on stdout (the per-check lines go to stderr)')
     .option('--trace-dir <DIR>', 'write one counterexample page (html) per failing check into DIR')
