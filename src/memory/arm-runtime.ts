@@ -52,6 +52,13 @@ export class ArmRuntime {
   cur = 0;
   /** After rmwx(): the view of the value it read. */
   rv = 0;
+  /**
+   * Whether the successor being built may have left the normal form: set when a coh or a
+   * vrNew grows or memory gets a new message, cleared by normalise(). A step that sets none of
+   * them keeps its (normal) source's messages, timestamps and readers, so normalise() has
+   * nothing to do. A successor dropped part way may leave it set: one normalisation too many.
+   */
+  dirty = 0;
   private readonly saved: number[] = [];
   /**
    * Inside an atomic block that touches shared memory: the slots it read (rd), stored (st)
@@ -163,10 +170,16 @@ export class ArmRuntime {
       val = j === n ? a[b + slot] : a[m + 2 + 2 * j];
       vpost = mx(vpre, this.tsOf(a, m, n, j));
     }
-    a[b + H + li] = mx(a[b + H + li], vpost);
+    if (vpost > a[b + H + li]) {
+      a[b + H + li] = vpost;
+      this.dirty = 1;
+    }
     a[b + V + VR_OLD] = mx(a[b + V + VR_OLD], vpost);
     a[b + V + V_CAP] = mx(a[b + V + V_CAP], va);
-    if (acq) a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], vpost);
+    if (acq && vpost > a[b + V + VR_NEW]) {
+      a[b + V + VR_NEW] = vpost;
+      this.dirty = 1;
+    }
     if (vpost > this.w) this.w = vpost;
     return val;
   }
@@ -258,10 +271,16 @@ export class ArmRuntime {
     let vpre = mx(va, a[b + V + VR_NEW]);
     if (acq) vpre = mx(vpre, a[b + V + V_REL]);
     const vpost = mx(vpre, a[b + this.MEM + li * this.MS]);
-    a[b + H + li] = mx(a[b + H + li], vpost);
+    if (vpost > a[b + H + li]) {
+      a[b + H + li] = vpost;
+      this.dirty = 1;
+    }
     a[b + V + VR_OLD] = mx(a[b + V + VR_OLD], vpost);
     a[b + V + V_CAP] = mx(a[b + V + V_CAP], va);
-    if (acq) a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], vpost);
+    if (acq && vpost > a[b + V + VR_NEW]) {
+      a[b + V + VR_NEW] = vpost;
+      this.dirty = 1;
+    }
     this.rv = vpost;
     return a[b + slot];
   }
@@ -287,6 +306,7 @@ export class ArmRuntime {
     a[m + 2 + 2 * n] = a[b + slot];
     a[m + 3 + 2 * n] = a[m];
     a[m + 1] = n + 1;
+    this.dirty = 1;
   }
 
   /** Pending store k of instance i reaches memory. */
@@ -356,24 +376,32 @@ export class ArmRuntime {
 
   rmb(a: Int32Array, b: number, i: number): void {
     const V = this.inst[i][3];
-    a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], a[b + V + VR_OLD]);
+    this.raiseVrNew(a, b + V, a[b + V + VR_OLD]);
+  }
+
+  /** vrNew of the views at a[v..] becomes at least x. */
+  private raiseVrNew(a: Int32Array, v: number, x: number): void {
+    if (x > a[v + VR_NEW]) {
+      a[v + VR_NEW] = x;
+      this.dirty = 1;
+    }
   }
 
   /** smp_mb() and dsb() (which also wait for an empty buffer). */
   mb(a: Int32Array, b: number, i: number): void {
     const V = this.inst[i][3];
-    a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], mx(a[b + V + VR_OLD], a[b + V + VW_OLD]));
+    this.raiseVrNew(a, b + V, mx(a[b + V + VR_OLD], a[b + V + VW_OLD]));
   }
 
   isb(a: Int32Array, b: number, i: number): void {
     const V = this.inst[i][3];
-    a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], a[b + V + V_CAP]);
+    this.raiseVrNew(a, b + V, a[b + V + V_CAP]);
   }
 
   /** After a step that touches ghost state: the step observes all of memory. */
   ghostSync(a: Int32Array, b: number, i: number): void {
     const V = this.inst[i][3];
-    a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], this.maxTs(a, b));
+    this.raiseVrNew(a, b + V, this.maxTs(a, b));
   }
 
   /** A condition or an await was decided on values of view `w`: control depends on them. */
@@ -405,6 +433,7 @@ export class ArmRuntime {
     a[b + V + VR_NEW] = v;
     a[b + H + li] = v;
     if (store) a[b + V + VW_OLD] = v;
+    this.dirty = 1;
     return v;
   }
 
@@ -414,7 +443,10 @@ export class ArmRuntime {
     let v = mx(mx(a[b + V + VR_OLD], a[b + V + VW_OLD]), mx(a[b + V + VR_NEW], a[b + V + V_CAP]));
     v = mx(mx(v, a[b + V + V_REL]), mx(va, vd));
     a[b + V + VR_OLD] = v;
-    a[b + V + VR_NEW] = v;
+    if (v > a[b + V + VR_NEW]) {
+      a[b + V + VR_NEW] = v;
+      this.dirty = 1;
+    }
     return v;
   }
 
@@ -464,13 +496,18 @@ export class ArmRuntime {
       a[m] = T + 1;
     }
     const v = stored ? T + 1 : T;
+    // New messages, a changed vrNew or a grown coh may take the state out of the normal form.
+    let moved = stored || a[b + V + VR_NEW] !== v;
     a[b + V + VR_OLD] = v;
     a[b + V + VR_NEW] = v;
     if (stored) a[b + V + VW_OLD] = v;
     const rd = this.marks.rd;
     for (let k = 0; k < rd.n; k++) {
-      const li = this.locIndex[rd.at[k]];
-      a[b + H + li] = mx(a[b + H + li], v);
+      const h = b + H + this.locIndex[rd.at[k]];
+      if (v > a[h]) {
+        a[h] = v;
+        moved = true;
+      }
     }
     for (let k = 0; k < st.n; k++) {
       const li = this.locIndex[st.at[k]];
@@ -478,6 +515,7 @@ export class ArmRuntime {
     }
     const lc = this.marks.lc;
     for (let k = 0; k < lc.n; k++) a[b + lc.at[k] + D] = v;
+    if (moved) this.dirty = 1;
   }
 
   /**
@@ -485,6 +523,8 @@ export class ArmRuntime {
    * K of them per location, renumber timestamps densely.
    */
   normalise(a: Int32Array, b: number): void {
+    if (this.dirty === 0) return;
+    this.dirty = 0;
     const K = this.K;
     const cohAt = this.cohAt;
     const viewsAt = this.viewsAt;
@@ -493,13 +533,15 @@ export class ArmRuntime {
       const m = b + this.MEM + li * this.MS;
       const n = a[m + 1];
       if (n === 0) continue;
-      let minj = n;
+      // The oldest message anyone can read: timestamps grow with j, so the reader with the
+      // lowest max(coh, vrNew) decides it.
+      let F = 0x7fffffff;
       for (let i = 0; i < NI; i++) {
-        const F = mx(a[b + cohAt[i] + li], a[b + viewsAt[i] + VR_NEW]);
-        let j = n;
-        while (j > 0 && (j === n ? a[m] : a[m + 3 + 2 * j]) > F) j--;
-        if (j < minj) minj = j;
+        const f = mx(a[b + cohAt[i] + li], a[b + viewsAt[i] + VR_NEW]);
+        if (f < F) F = f;
       }
+      let minj = n;
+      while (minj > 0 && (minj === n ? a[m] : a[m + 3 + 2 * minj]) > F) minj--;
       let drop = minj;
       if (n - drop > K) drop = n - K;
       if (drop === 0) continue;
