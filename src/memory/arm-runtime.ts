@@ -35,8 +35,11 @@ export interface ArmRuntimeData {
   readonly stride: number; // slots per location in it: 2 + 2 * (K + 1)
   readonly emptyLoc: number;
   readonly emptyVal: number;
-  /** Per instance: count slot, first buffer entry, coh, views, local views minus first local. */
-  readonly instances: readonly (readonly [number, number, number, number, number])[];
+  /**
+   * Per instance: count slot, first buffer entry, coh, views, local views minus first local,
+   * and its buffer's room (K, or 0 for a process that never leaves a pending store).
+   */
+  readonly instances: readonly (readonly [number, number, number, number, number, number])[];
   readonly width: number;
   /** Every slot that holds a timestamp of memory, and every slot that holds a view or timestamp. */
   readonly timestampSlots: readonly number[];
@@ -73,7 +76,7 @@ export class ArmRuntime {
   private readonly emptyLoc: number;
   private readonly emptyVal: number;
   private readonly locIndex: Int32Array;
-  private readonly inst: readonly (readonly [number, number, number, number, number])[];
+  private readonly inst: readonly (readonly [number, number, number, number, number, number])[];
   private readonly timestamps: Int32Array;
   private readonly views: Int32Array;
   /** Per instance: its coh slot and its views slot (from `inst`, flat for the normal form). */
@@ -242,7 +245,7 @@ export class ArmRuntime {
     const C = this.inst[i][0],
       E = this.inst[i][1];
     const c = a[b + C];
-    if (c >= this.K) return false;
+    if (c >= this.inst[i][5]) return false;
     if (order === ORDER_CODE.release && c > 0) return false;
     for (let k = 0; k < c; k++) {
       const f = a[b + E + 4 * k + 3];
@@ -348,7 +351,7 @@ export class ArmRuntime {
   /** After a renaming: buffer entries and older messages not in use hold their fixed values again. */
   tidy(a: Int32Array, b: number): void {
     for (const I of this.inst) {
-      for (let k = a[b + I[0]]; k < this.K; k++) {
+      for (let k = a[b + I[0]]; k < I[5]; k++) {
         const e = b + I[1] + 4 * k;
         a[e] = this.emptyLoc;
         a[e + 1] = this.emptyVal;
@@ -519,11 +522,18 @@ export class ArmRuntime {
   }
 
   /**
+   * The end of every step and commit: the normal form, when the successor may have left it
+   * (`dirty`); otherwise it is still its source's, which was normal.
+   */
+  settle(a: Int32Array, b: number): void {
+    if (this.dirty !== 0) this.normalise(a, b);
+  }
+
+  /**
    * The normal form (docs/memory-models.md): drop older messages nobody can read, keep at most
    * K of them per location, renumber timestamps densely.
    */
   normalise(a: Int32Array, b: number): void {
-    if (this.dirty === 0) return;
     this.dirty = 0;
     const K = this.K;
     const cohAt = this.cohAt;
