@@ -526,7 +526,7 @@ export class ArmRuntime {
    * (`dirty`); otherwise it is still its source's, which was normal.
    */
   settle(a: Int32Array, b: number): void {
-    if (this.dirty !== 0) this.normalise(a, b);
+    if (this.dirty !== 0) this.normalForm(a, b, false);
   }
 
   /**
@@ -534,7 +534,17 @@ export class ArmRuntime {
    * K of them per location, renumber timestamps densely.
    */
   normalise(a: Int32Array, b: number): void {
+    this.normalForm(a, b, true);
+  }
+
+  /**
+   * The normal form. With `renumber` false the timestamps are renumbered only when a message
+   * was dropped: the source of a step was normal (its timestamps dense), and a step adds at
+   * most one new timestamp, one above all others, so only a dropped message leaves a gap.
+   */
+  private normalForm(a: Int32Array, b: number, renumber: boolean): void {
     this.dirty = 0;
+    let dropped = renumber;
     const K = this.K;
     const cohAt = this.cohAt;
     const viewsAt = this.viewsAt;
@@ -555,6 +565,7 @@ export class ArmRuntime {
       let drop = minj;
       if (n - drop > K) drop = n - K;
       if (drop === 0) continue;
+      dropped = true;
       const left = n - drop;
       for (let j = 0; j < left; j++) {
         a[m + 2 + 2 * j] = a[m + 2 + 2 * (j + drop)];
@@ -575,6 +586,7 @@ export class ArmRuntime {
     }
     // Renumber: a timestamp or view v becomes the number of timestamps in use that are <= v.
     // rank[t] is first 1 for each timestamp t in use, then the running count.
+    if (!dropped) return;
     const ts = this.timestamps;
     let max = 0;
     for (let k = 0; k < ts.length; k++) {
