@@ -75,8 +75,9 @@ const M = [
   "owners = %v is outside 0..2",
   "tlb[c]",
 ];
-function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 68);
+let A = -1;
+function $step0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
   try {
     // walker[0]: pc in slot 12
     switch (s[so + 12]) {
@@ -107,6 +108,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step1(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // walker[1]: pc in slot 20
     switch (s[so + 20]) {
       case 0: {
@@ -136,6 +147,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // fault[0]: pc in slot 28
     switch (s[so + 28]) {
       case 0: {
@@ -338,6 +359,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // fault[1]: pc in slot 48
     switch (s[so + 48]) {
       case 0: {
@@ -540,6 +571,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $memory(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // commit walker[0]: a pending store that nothing orders after an older one reaches memory
     for (let k = 0, c = s[so + 13]; k < c; k++) {
       if (!$m.eligible(s, so, 0, k)) continue;
@@ -577,6 +618,17 @@ function successors(s, so, out) {
     if (x !== $V) throw x;
     return -1;
   }
+  return n;
+}
+function successors(s, so, out) {
+  const $src = s.subarray(so, so + 68);
+  let n = 0;
+  A = -1;
+  n = $step0(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step1(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step2(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step3(s, so, out, n, $src); if (n < 0) return -1;
+  n = $memory(s, so, out, n, $src); if (n < 0) return -1;
   out.count = n;
   return n;
 }

@@ -19,8 +19,9 @@ const M = [
   "owners = %v is outside 0..2",
   "tlb[c]",
 ];
-function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 12);
+let A = -1;
+function $step0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
   try {
     // walker[0]: pc in slot 4
     switch (s[so + 4]) {
@@ -42,6 +43,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step1(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // walker[1]: pc in slot 5
     switch (s[so + 5]) {
       case 0: {
@@ -62,6 +73,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // fault[0]: pc in slot 6
     switch (s[so + 6]) {
       case 0: {
@@ -183,6 +204,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // fault[1]: pc in slot 9
     switch (s[so + 9]) {
       case 0: {
@@ -309,6 +340,27 @@ function successors(s, so, out) {
     if (x !== $V) throw x;
     return -1;
   }
+  return n;
+}
+function $memory(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function successors(s, so, out) {
+  const $src = s.subarray(so, so + 12);
+  let n = 0;
+  A = -1;
+  n = $step0(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step1(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step2(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step3(s, so, out, n, $src); if (n < 0) return -1;
+  n = $memory(s, so, out, n, $src); if (n < 0) return -1;
   out.count = n;
   return n;
 }

@@ -39,8 +39,9 @@ const M = [
   "owners = %v is outside 0..2",
   "tlb[c]",
 ];
-function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 32);
+let A = -1;
+function $step0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
   try {
     // walker[0]: pc in slot 4
     switch (s[so + 4]) {
@@ -62,6 +63,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step1(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // walker[1]: pc in slot 10
     switch (s[so + 10]) {
       case 0: {
@@ -82,6 +93,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // fault[0]: pc in slot 16
     switch (s[so + 16]) {
       case 0: {
@@ -203,6 +224,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // fault[1]: pc in slot 24
     switch (s[so + 24]) {
       case 0: {
@@ -324,6 +355,16 @@ function successors(s, so, out) {
         break;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $memory(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // drain walker[0]: its oldest buffered store reaches memory
     if (s[so + 5] > 0) {
       A = 28;
@@ -361,6 +402,17 @@ function successors(s, so, out) {
     if (x !== $V) throw x;
     return -1;
   }
+  return n;
+}
+function successors(s, so, out) {
+  const $src = s.subarray(so, so + 32);
+  let n = 0;
+  A = -1;
+  n = $step0(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step1(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step2(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step3(s, so, out, n, $src); if (n < 0) return -1;
+  n = $memory(s, so, out, n, $src); if (n < 0) return -1;
   out.count = n;
   return n;
 }
