@@ -50,14 +50,14 @@ export function emitKernel(
   w.line('const { signal: $V, viol: $viol, ix: $ix, st: $st, div: $div, mod: $mod, tick: $tick, startAtomic: $atomicStart, choices: $C } = $R;');
 
   const body = new CodeWriter();
-  // The steps of each instance, and the memory system's, are a function of their own: a
-  // big model's successors in one function take the optimising compiler a long time, again
-  // each time a step that had not run yet runs and the function is deoptimised. `A` is the
-  // step running (shared, so that a failure names it whichever function it is in).
+  // The steps at each control point of each instance, and the memory system's, are a
+  // function of their own: a big model's successors in one function take the optimising
+  // compiler a long time, again each time a step that had not run yet runs and the function
+  // is deoptimised (small functions are compiled when they are hot, and again alone). `A` is
+  // the step running (shared, so that a failure names it whichever function it is in).
   body.line('let A = -1;');
   const parts: string[] = [];
   const part = (name: string, emit: () => void): void => {
-    parts.push(name);
     body.open(`function ${name}(s, so, out, n, $src) {`);
     body.line('let ob = out.buf, eb = out.actions, o = 0;');
     body.open('try {');
@@ -76,23 +76,25 @@ export function emitKernel(
     const a = automata[ii];
     const nodes = a.nodes.filter((node) => node.edges.length > 0);
     if (!nodes.length) return;
-    part(`$step${ii}`, () => {
-      body.comment(`${inst.name}: pc in slot ${inst.pcSlot}`);
-      body.open(`switch (s[so + ${inst.pcSlot}]) {`);
-      for (const node of nodes) {
-        body.open(`case ${node.id}: {`);
+    for (const node of nodes)
+      part(`$step${ii}_${node.id}`, () => {
         for (const e of node.edges) {
           body.comment(`${where(e.stmt.span)}  ${firstLine(e.stmt.span)}${e.kind === 'cond' ? ` -> ${e.then} | ${e.else}` : ` -> ${e.next}`}`);
           host.edge = e;
           if (memory.emitStep) memory.emitStep(body, e, ii, host);
           else emitDefaultStep(body, e, ii, host, memory.stepAccess!(e, ii));
         }
-        body.line('break;');
-        body.close();
-      }
-      body.close();
-    });
+      });
+    parts.push(`$step${ii}`);
+    body.comment(`${inst.name}: pc in slot ${inst.pcSlot}`);
+    body.open(`function $step${ii}(s, so, out, n, $src) {`);
+    body.open(`switch (s[so + ${inst.pcSlot}]) {`);
+    for (const node of nodes) body.line(`case ${node.id}: return $step${ii}_${node.id}(s, so, out, n, $src);`);
+    body.close();
+    body.line('return n;');
+    body.close();
   });
+  parts.push('$memory');
   part('$memory', () => memory.emitEnvironment(body, host));
   body.open('function successors(s, so, out) {');
   // Each successor starts as a copy of the source state: one native copy of this view.

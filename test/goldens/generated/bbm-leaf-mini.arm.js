@@ -76,36 +76,70 @@ const M = [
   "tlb[c]",
 ];
 let A = -1;
+function $step0_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
+    if (s[so + 13] === 0) {
+      A = 0;
+      if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
+        $C.begin();
+        do {
+          $C.rewind();
+          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+          o = n * 68; ob.set($src, o);
+          X: {
+            $atomicStart(); $m.resetMarks();
+            if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
+            {
+              $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
+              $m.w = 0; const $a = 1; const $va = $m.w;
+              ob[o + $a] = $v;
+            }
+            $m.atomicEnd(ob, o, s, so, 0);
+            $m.ghostSync(ob, o, 0); $m.settle(ob, o); ob[o + 12] = 0; eb[n++] = 0;
+          }
+        } while ($C.advance());
+      }
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// walker[0]: pc in slot 12
 function $step0(s, so, out, n, $src) {
+  switch (s[so + 12]) {
+    case 0: return $step0_0(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step1_0(s, so, out, n, $src) {
   let ob = out.buf, eb = out.actions, o = 0;
   try {
-    // walker[0]: pc in slot 12
-    switch (s[so + 12]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
-        if (s[so + 13] === 0) {
-          A = 0;
-          if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
-            $C.begin();
-            do {
-              $C.rewind();
-              if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-              o = n * 68; ob.set($src, o);
-              X: {
-                $atomicStart(); $m.resetMarks();
-                if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
-                {
-                  $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
-                  $m.w = 0; const $a = 1; const $va = $m.w;
-                  ob[o + $a] = $v;
-                }
-                $m.atomicEnd(ob, o, s, so, 0);
-                $m.ghostSync(ob, o, 0); $m.settle(ob, o); ob[o + 12] = 0; eb[n++] = 0;
-              }
-            } while ($C.advance());
+    // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
+    if (s[so + 21] === 0) {
+      A = 1;
+      if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
+        $C.begin();
+        do {
+          $C.rewind();
+          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+          o = n * 68; ob.set($src, o);
+          X: {
+            $atomicStart(); $m.resetMarks();
+            if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
+            {
+              $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
+              $m.w = 0; const $a = 2; const $va = $m.w;
+              ob[o + $a] = $v;
+            }
+            $m.atomicEnd(ob, o, s, so, 1);
+            $m.ghostSync(ob, o, 1); $m.settle(ob, o); ob[o + 20] = 0; eb[n++] = 1;
           }
-        }
-        break;
+        } while ($C.advance());
       }
     }
   } catch (x) {
@@ -115,37 +149,33 @@ function $step0(s, so, out, n, $src) {
   }
   return n;
 }
+// walker[1]: pc in slot 20
 function $step1(s, so, out, n, $src) {
+  switch (s[so + 20]) {
+    case 0: return $step1_0(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step2_0(s, so, out, n, $src) {
   let ob = out.buf, eb = out.actions, o = 0;
   try {
-    // walker[1]: pc in slot 20
-    switch (s[so + 20]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
-        if (s[so + 21] === 0) {
-          A = 1;
-          if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
-            $C.begin();
-            do {
-              $C.rewind();
-              if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-              o = n * 68; ob.set($src, o);
-              X: {
-                $atomicStart(); $m.resetMarks();
-                if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
-                {
-                  $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
-                  $m.w = 0; const $a = 2; const $va = $m.w;
-                  ob[o + $a] = $v;
-                }
-                $m.atomicEnd(ob, o, s, so, 1);
-                $m.ghostSync(ob, o, 1); $m.settle(ob, o); ob[o + 20] = 0; eb[n++] = 1;
-              }
-            } while ($C.advance());
+    // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
+    {
+      A = 2;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = $m.ld(ob, o, 2, ($m.enter(), 0), 0); const $vd = $m.w;
+            $m.w = 0; const $a = 29; const $va = $m.w;
+            ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
           }
+          $m.settle(ob, o); ob[o + 28] = 1; eb[n++] = 2;
         }
-        break;
-      }
+      } while ($C.advance());
     }
   } catch (x) {
     out.count = n; out.failedAction = A;
@@ -154,210 +184,275 @@ function $step1(s, so, out, n, $src) {
   }
   return n;
 }
+function $step2_1(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
+    {
+      A = 3;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          $m.w = 0; const c = ($m.lr(ob, o, 29, 17) === 2); $m.cap(ob, o, 2);
+          if (c) { A = 4; $m.settle(ob, o); ob[o + 28] = 2; eb[n++] = 4; }
+          else { A = 5; $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 5; }
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
+    {
+      A = 6;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          { // cmpxchg
+            $m.w = 0; const a = 0; const $va = $m.w;
+            $m.w = 0; const x0 = $m.lr(ob, o, 29, 17), x1 = 1; const $vd = $m.w;
+            $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 2, a, 0); const $rv = $m.w;
+            if (old !== +x0) {
+              {
+                const $v = old; const $vd = $rv;
+                $m.w = 0; const $a = 30; const $va = $m.w;
+                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+              }
+            } else {
+              if (!$m.cur) break X;
+              if (ob[o + 31] !== 0) break X;
+              const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 2, a, 1, nv, $va, $vd);
+              {
+                const $v = old; const $vd = $V;
+                $m.w = 0; const $a = 30; const $va = $m.w;
+                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+              }
+            }
+          }
+          $m.settle(ob, o); ob[o + 28] = 4; eb[n++] = 6;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_4(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
+    {
+      A = 7;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          $m.w = 0; const c = ($m.lr(ob, o, 30, 17) === $m.lr(ob, o, 29, 17)); $m.cap(ob, o, 2);
+          if (c) { A = 8; $m.settle(ob, o); ob[o + 28] = 5; eb[n++] = 8; }
+          else { A = 9; $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 9; }
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_5(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
+    {
+      A = 10;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
+            $m.w = 0; const $a = 3; const $va = $m.w;
+            ob[o + $a] = $st($v, 0, 2, M[0]);
+          }
+          $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 6; eb[n++] = 10;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_6(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
+    {
+      A = 11;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 0; const $vd = $m.w;
+            $m.w = 0; const $a = 1; const $va = $m.w;
+            ob[o + $a] = $v;
+          }
+          $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 7; eb[n++] = 11;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_7(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
+    {
+      A = 12;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 0; const $vd = $m.w;
+            $m.w = 0; const $a = 2; const $va = $m.w;
+            ob[o + $a] = $v;
+          }
+          $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 8; eb[n++] = 12;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_8(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
+    {
+      A = 13;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
+            $m.w = 0; const $a = 3; const $va = $m.w;
+            ob[o + $a] = $st($v, 0, 2, M[0]);
+          }
+          $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 9; eb[n++] = 13;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_9(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
+    if (s[so + 31] < 2) {
+      A = 14;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 3; const $vd = $m.w;
+            $m.w = 0; const $a = 0; const $va = $m.w;
+            $m.sb(ob, o, 2, $a, $v, $va, $vd, 0);
+          }
+          $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 14;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// fault[0]: pc in slot 28
 function $step2(s, so, out, n, $src) {
+  switch (s[so + 28]) {
+    case 0: return $step2_0(s, so, out, n, $src);
+    case 1: return $step2_1(s, so, out, n, $src);
+    case 2: return $step2_2(s, so, out, n, $src);
+    case 4: return $step2_4(s, so, out, n, $src);
+    case 5: return $step2_5(s, so, out, n, $src);
+    case 6: return $step2_6(s, so, out, n, $src);
+    case 7: return $step2_7(s, so, out, n, $src);
+    case 8: return $step2_8(s, so, out, n, $src);
+    case 9: return $step2_9(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step3_0(s, so, out, n, $src) {
   let ob = out.buf, eb = out.actions, o = 0;
   try {
-    // fault[0]: pc in slot 28
-    switch (s[so + 28]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
-        {
-          A = 2;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = $m.ld(ob, o, 2, ($m.enter(), 0), 0); const $vd = $m.w;
-                $m.w = 0; const $a = 29; const $va = $m.w;
-                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-              }
-              $m.settle(ob, o); ob[o + 28] = 1; eb[n++] = 2;
-            }
-          } while ($C.advance());
+    // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
+    {
+      A = 15;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = $m.ld(ob, o, 3, ($m.enter(), 0), 0); const $vd = $m.w;
+            $m.w = 0; const $a = 49; const $va = $m.w;
+            ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+          }
+          $m.settle(ob, o); ob[o + 48] = 1; eb[n++] = 15;
         }
-        break;
-      }
-      case 1: {
-        // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
-        {
-          A = 3;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              $m.w = 0; const c = ($m.lr(ob, o, 29, 17) === 2); $m.cap(ob, o, 2);
-              if (c) { A = 4; $m.settle(ob, o); ob[o + 28] = 2; eb[n++] = 4; }
-              else { A = 5; $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 5; }
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 2: {
-        // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
-        {
-          A = 6;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              { // cmpxchg
-                $m.w = 0; const a = 0; const $va = $m.w;
-                $m.w = 0; const x0 = $m.lr(ob, o, 29, 17), x1 = 1; const $vd = $m.w;
-                $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 2, a, 0); const $rv = $m.w;
-                if (old !== +x0) {
-                  {
-                    const $v = old; const $vd = $rv;
-                    $m.w = 0; const $a = 30; const $va = $m.w;
-                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-                  }
-                } else {
-                  if (!$m.cur) break X;
-                  if (ob[o + 31] !== 0) break X;
-                  const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 2, a, 1, nv, $va, $vd);
-                  {
-                    const $v = old; const $vd = $V;
-                    $m.w = 0; const $a = 30; const $va = $m.w;
-                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-                  }
-                }
-              }
-              $m.settle(ob, o); ob[o + 28] = 4; eb[n++] = 6;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 4: {
-        // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
-        {
-          A = 7;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              $m.w = 0; const c = ($m.lr(ob, o, 30, 17) === $m.lr(ob, o, 29, 17)); $m.cap(ob, o, 2);
-              if (c) { A = 8; $m.settle(ob, o); ob[o + 28] = 5; eb[n++] = 8; }
-              else { A = 9; $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 9; }
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 5: {
-        // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
-        {
-          A = 10;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
-                $m.w = 0; const $a = 3; const $va = $m.w;
-                ob[o + $a] = $st($v, 0, 2, M[0]);
-              }
-              $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 6; eb[n++] = 10;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 6: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
-        {
-          A = 11;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 0; const $vd = $m.w;
-                $m.w = 0; const $a = 1; const $va = $m.w;
-                ob[o + $a] = $v;
-              }
-              $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 7; eb[n++] = 11;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 7: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
-        {
-          A = 12;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 0; const $vd = $m.w;
-                $m.w = 0; const $a = 2; const $va = $m.w;
-                ob[o + $a] = $v;
-              }
-              $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 8; eb[n++] = 12;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 8: {
-        // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
-        {
-          A = 13;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
-                $m.w = 0; const $a = 3; const $va = $m.w;
-                ob[o + $a] = $st($v, 0, 2, M[0]);
-              }
-              $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 9; eb[n++] = 13;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 9: {
-        // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
-        if (s[so + 31] < 2) {
-          A = 14;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 3; const $vd = $m.w;
-                $m.w = 0; const $a = 0; const $va = $m.w;
-                $m.sb(ob, o, 2, $a, $v, $va, $vd, 0);
-              }
-              $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 14;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
+      } while ($C.advance());
     }
   } catch (x) {
     out.count = n; out.failedAction = A;
@@ -366,215 +461,252 @@ function $step2(s, so, out, n, $src) {
   }
   return n;
 }
-function $step3(s, so, out, n, $src) {
+function $step3_1(s, so, out, n, $src) {
   let ob = out.buf, eb = out.actions, o = 0;
   try {
-    // fault[1]: pc in slot 48
-    switch (s[so + 48]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
-        {
-          A = 15;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = $m.ld(ob, o, 3, ($m.enter(), 0), 0); const $vd = $m.w;
-                $m.w = 0; const $a = 49; const $va = $m.w;
-                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-              }
-              $m.settle(ob, o); ob[o + 48] = 1; eb[n++] = 15;
-            }
-          } while ($C.advance());
+    // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
+    {
+      A = 16;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          $m.w = 0; const c = ($m.lr(ob, o, 49, 17) === 2); $m.cap(ob, o, 3);
+          if (c) { A = 17; $m.settle(ob, o); ob[o + 48] = 2; eb[n++] = 17; }
+          else { A = 18; $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 18; }
         }
-        break;
-      }
-      case 1: {
-        // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
-        {
-          A = 16;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              $m.w = 0; const c = ($m.lr(ob, o, 49, 17) === 2); $m.cap(ob, o, 3);
-              if (c) { A = 17; $m.settle(ob, o); ob[o + 48] = 2; eb[n++] = 17; }
-              else { A = 18; $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 18; }
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 2: {
-        // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
-        {
-          A = 19;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              { // cmpxchg
-                $m.w = 0; const a = 0; const $va = $m.w;
-                $m.w = 0; const x0 = $m.lr(ob, o, 49, 17), x1 = 1; const $vd = $m.w;
-                $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 3, a, 0); const $rv = $m.w;
-                if (old !== +x0) {
-                  {
-                    const $v = old; const $vd = $rv;
-                    $m.w = 0; const $a = 50; const $va = $m.w;
-                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-                  }
-                } else {
-                  if (!$m.cur) break X;
-                  if (ob[o + 51] !== 0) break X;
-                  const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 3, a, 1, nv, $va, $vd);
-                  {
-                    const $v = old; const $vd = $V;
-                    $m.w = 0; const $a = 50; const $va = $m.w;
-                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-                  }
-                }
-              }
-              $m.settle(ob, o); ob[o + 48] = 4; eb[n++] = 19;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 4: {
-        // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
-        {
-          A = 20;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              $m.w = 0; const c = ($m.lr(ob, o, 50, 17) === $m.lr(ob, o, 49, 17)); $m.cap(ob, o, 3);
-              if (c) { A = 21; $m.settle(ob, o); ob[o + 48] = 5; eb[n++] = 21; }
-              else { A = 22; $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 22; }
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 5: {
-        // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
-        {
-          A = 23;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
-                $m.w = 0; const $a = 3; const $va = $m.w;
-                ob[o + $a] = $st($v, 0, 2, M[0]);
-              }
-              $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 6; eb[n++] = 23;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 6: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
-        {
-          A = 24;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 0; const $vd = $m.w;
-                $m.w = 0; const $a = 1; const $va = $m.w;
-                ob[o + $a] = $v;
-              }
-              $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 7; eb[n++] = 24;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 7: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
-        {
-          A = 25;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 0; const $vd = $m.w;
-                $m.w = 0; const $a = 2; const $va = $m.w;
-                ob[o + $a] = $v;
-              }
-              $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 8; eb[n++] = 25;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 8: {
-        // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
-        {
-          A = 26;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
-                $m.w = 0; const $a = 3; const $va = $m.w;
-                ob[o + $a] = $st($v, 0, 2, M[0]);
-              }
-              $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 9; eb[n++] = 26;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 9: {
-        // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
-        if (s[so + 51] < 2) {
-          A = 27;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 68; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 3; const $vd = $m.w;
-                $m.w = 0; const $a = 0; const $va = $m.w;
-                $m.sb(ob, o, 3, $a, $v, $va, $vd, 0);
-              }
-              $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 27;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
+      } while ($C.advance());
     }
   } catch (x) {
     out.count = n; out.failedAction = A;
     if (x !== $V) throw x;
     return -1;
+  }
+  return n;
+}
+function $step3_2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
+    {
+      A = 19;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          { // cmpxchg
+            $m.w = 0; const a = 0; const $va = $m.w;
+            $m.w = 0; const x0 = $m.lr(ob, o, 49, 17), x1 = 1; const $vd = $m.w;
+            $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 3, a, 0); const $rv = $m.w;
+            if (old !== +x0) {
+              {
+                const $v = old; const $vd = $rv;
+                $m.w = 0; const $a = 50; const $va = $m.w;
+                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+              }
+            } else {
+              if (!$m.cur) break X;
+              if (ob[o + 51] !== 0) break X;
+              const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 3, a, 1, nv, $va, $vd);
+              {
+                const $v = old; const $vd = $V;
+                $m.w = 0; const $a = 50; const $va = $m.w;
+                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+              }
+            }
+          }
+          $m.settle(ob, o); ob[o + 48] = 4; eb[n++] = 19;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_4(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
+    {
+      A = 20;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          $m.w = 0; const c = ($m.lr(ob, o, 50, 17) === $m.lr(ob, o, 49, 17)); $m.cap(ob, o, 3);
+          if (c) { A = 21; $m.settle(ob, o); ob[o + 48] = 5; eb[n++] = 21; }
+          else { A = 22; $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 22; }
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_5(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
+    {
+      A = 23;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
+            $m.w = 0; const $a = 3; const $va = $m.w;
+            ob[o + $a] = $st($v, 0, 2, M[0]);
+          }
+          $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 6; eb[n++] = 23;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_6(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
+    {
+      A = 24;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 0; const $vd = $m.w;
+            $m.w = 0; const $a = 1; const $va = $m.w;
+            ob[o + $a] = $v;
+          }
+          $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 7; eb[n++] = 24;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_7(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
+    {
+      A = 25;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 0; const $vd = $m.w;
+            $m.w = 0; const $a = 2; const $va = $m.w;
+            ob[o + $a] = $v;
+          }
+          $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 8; eb[n++] = 25;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_8(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
+    {
+      A = 26;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
+            $m.w = 0; const $a = 3; const $va = $m.w;
+            ob[o + $a] = $st($v, 0, 2, M[0]);
+          }
+          $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 9; eb[n++] = 26;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_9(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
+    if (s[so + 51] < 2) {
+      A = 27;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 3; const $vd = $m.w;
+            $m.w = 0; const $a = 0; const $va = $m.w;
+            $m.sb(ob, o, 3, $a, $v, $va, $vd, 0);
+          }
+          $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 27;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// fault[1]: pc in slot 48
+function $step3(s, so, out, n, $src) {
+  switch (s[so + 48]) {
+    case 0: return $step3_0(s, so, out, n, $src);
+    case 1: return $step3_1(s, so, out, n, $src);
+    case 2: return $step3_2(s, so, out, n, $src);
+    case 4: return $step3_4(s, so, out, n, $src);
+    case 5: return $step3_5(s, so, out, n, $src);
+    case 6: return $step3_6(s, so, out, n, $src);
+    case 7: return $step3_7(s, so, out, n, $src);
+    case 8: return $step3_8(s, so, out, n, $src);
+    case 9: return $step3_9(s, so, out, n, $src);
   }
   return n;
 }
