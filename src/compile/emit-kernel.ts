@@ -50,37 +50,58 @@ export function emitKernel(
   w.line('const { signal: $V, viol: $viol, ix: $ix, st: $st, div: $div, mod: $mod, tick: $tick, startAtomic: $atomicStart, choices: $C } = $R;');
 
   const body = new CodeWriter();
-  body.open('function successors(s, so, out) {');
-  // Each successor starts as a copy of the source state: one native copy of this view.
-  body.line(`let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + ${layout.width});`);
-  body.open('try {');
+  // The steps at each control point of each instance, and the memory system's, are a
+  // function of their own: a big model's successors in one function take the optimising
+  // compiler a long time, again each time a step that had not run yet runs and the function
+  // is deoptimised (small functions are compiled when they are hot, and again alone). `A` is
+  // the step running (shared, so that a failure names it whichever function it is in).
+  body.line('let A = -1;');
+  const parts: string[] = [];
+  const part = (name: string, emit: () => void): void => {
+    body.open(`function ${name}(s, so, out, n, $src) {`);
+    body.line('let ob = out.buf, eb = out.actions, o = 0;');
+    body.open('try {');
+    emit();
+    body.reopen('} catch (x) {');
+    // A violation: the successors made before it stand, and A is the failing step. Anything
+    // else (a model error) carries the step that was running.
+    body.line('out.count = n; out.failedAction = A;');
+    body.line('if (x !== $V) throw x;');
+    body.line('return -1;');
+    body.close();
+    body.line('return n;');
+    body.close();
+  };
   layout.instances.forEach((inst, ii) => {
     const a = automata[ii];
     const nodes = a.nodes.filter((node) => node.edges.length > 0);
     if (!nodes.length) return;
+    for (const node of nodes)
+      part(`$step${ii}_${node.id}`, () => {
+        for (const e of node.edges) {
+          body.comment(`${where(e.stmt.span)}  ${firstLine(e.stmt.span)}${e.kind === 'cond' ? ` -> ${e.then} | ${e.else}` : ` -> ${e.next}`}`);
+          host.edge = e;
+          if (memory.emitStep) memory.emitStep(body, e, ii, host);
+          else emitDefaultStep(body, e, ii, host, memory.stepAccess!(e, ii));
+        }
+      });
+    parts.push(`$step${ii}`);
     body.comment(`${inst.name}: pc in slot ${inst.pcSlot}`);
+    body.open(`function $step${ii}(s, so, out, n, $src) {`);
     body.open(`switch (s[so + ${inst.pcSlot}]) {`);
-    for (const node of nodes) {
-      body.open(`case ${node.id}: {`);
-      for (const e of node.edges) {
-        body.comment(`${where(e.stmt.span)}  ${firstLine(e.stmt.span)}${e.kind === 'cond' ? ` -> ${e.then} | ${e.else}` : ` -> ${e.next}`}`);
-        host.edge = e;
-        if (memory.emitStep) memory.emitStep(body, e, ii, host);
-        else emitDefaultStep(body, e, ii, host, memory.stepAccess!(e, ii));
-      }
-      body.line('break;');
-      body.close();
-    }
+    for (const node of nodes) body.line(`case ${node.id}: return $step${ii}_${node.id}(s, so, out, n, $src);`);
+    body.close();
+    body.line('return n;');
     body.close();
   });
-  memory.emitEnvironment(body, host);
-  body.reopen('} catch (x) {');
-  // A violation: the successors made before it stand, and A is the failing step. Anything
-  // else (a model error) carries the step that was running.
-  body.line('out.count = n; out.failedAction = A;');
-  body.line('if (x !== $V) throw x;');
-  body.line('return -1;');
-  body.close();
+  parts.push('$memory');
+  part('$memory', () => memory.emitEnvironment(body, host));
+  body.open('function successors(s, so, out) {');
+  // Each successor starts as a copy of the source state: one native copy of this view.
+  body.line(`const $src = s.subarray(so, so + ${layout.width});`);
+  body.line('let n = 0;');
+  body.line('A = -1;');
+  for (const name of parts) body.line(`n = ${name}(s, so, out, n, $src); if (n < 0) return -1;`);
   body.line('out.count = n;');
   body.line('return n;');
   body.close();

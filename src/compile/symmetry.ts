@@ -118,6 +118,22 @@ export function buildSymmetry(
     }
   });
 
+  // A slot number that can only name slots no renaming moves is kept as it is, and so is a
+  // buffered value whose location can only be one that holds no value of a symmetric type:
+  // such slots are plain data (under arm, the buffers of a model whose shared locations are
+  // all scalars of plain types), and the types stay whole.
+  const fixedIn = (r: { lo: number; hi: number }, moves: (v: number) => boolean): boolean => {
+    for (let v = r.lo; v <= r.hi; v++) if (v >= 0 && v < W && moves(v)) return false;
+    return true;
+  };
+  for (let s = 0; s < W; s++) {
+    if (valueKind[s] === 2 && fixedIn(ranges[s], (v) => coords[v].length > 0)) valueKind[s] = 0;
+    else if (valueKind[s] === 3 && fixedIn(ranges[aux[s]], (v) => slotValueType[v] >= 0)) {
+      valueKind[s] = 0;
+      aux[s] = 0;
+    }
+  }
+
   const coordStart = types.map(() => new Int32Array(W + 1));
   const coordData = types.map((_, t) => {
     const data: number[] = [];

@@ -35,8 +35,11 @@ export interface ArmRuntimeData {
   readonly stride: number; // slots per location in it: 2 + 2 * (K + 1)
   readonly emptyLoc: number;
   readonly emptyVal: number;
-  /** Per instance: count slot, first buffer entry, coh, views, local views minus first local. */
-  readonly instances: readonly (readonly [number, number, number, number, number])[];
+  /**
+   * Per instance: count slot, first buffer entry, coh, views, local views minus first local,
+   * and its buffer's room (K, or 0 for a process that never leaves a pending store).
+   */
+  readonly instances: readonly (readonly [number, number, number, number, number, number])[];
   readonly width: number;
   /** Every slot that holds a timestamp of memory, and every slot that holds a view or timestamp. */
   readonly timestampSlots: readonly number[];
@@ -52,6 +55,13 @@ export class ArmRuntime {
   cur = 0;
   /** After rmwx(): the view of the value it read. */
   rv = 0;
+  /**
+   * Whether the successor being built may have left the normal form: set when a coh or a
+   * vrNew grows or memory gets a new message, cleared by normalise(). A step that sets none of
+   * them keeps its (normal) source's messages, timestamps and readers, so normalise() has
+   * nothing to do. A successor dropped part way may leave it set: one normalisation too many.
+   */
+  dirty = 0;
   private readonly saved: number[] = [];
   /**
    * Inside an atomic block that touches shared memory: the slots it read (rd), stored (st)
@@ -66,7 +76,7 @@ export class ArmRuntime {
   private readonly emptyLoc: number;
   private readonly emptyVal: number;
   private readonly locIndex: Int32Array;
-  private readonly inst: readonly (readonly [number, number, number, number, number])[];
+  private readonly inst: readonly (readonly [number, number, number, number, number, number])[];
   private readonly timestamps: Int32Array;
   private readonly views: Int32Array;
   /** Per instance: its coh slot and its views slot (from `inst`, flat for the normal form). */
@@ -163,10 +173,16 @@ export class ArmRuntime {
       val = j === n ? a[b + slot] : a[m + 2 + 2 * j];
       vpost = mx(vpre, this.tsOf(a, m, n, j));
     }
-    a[b + H + li] = mx(a[b + H + li], vpost);
+    if (vpost > a[b + H + li]) {
+      a[b + H + li] = vpost;
+      this.dirty = 1;
+    }
     a[b + V + VR_OLD] = mx(a[b + V + VR_OLD], vpost);
     a[b + V + V_CAP] = mx(a[b + V + V_CAP], va);
-    if (acq) a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], vpost);
+    if (acq && vpost > a[b + V + VR_NEW]) {
+      a[b + V + VR_NEW] = vpost;
+      this.dirty = 1;
+    }
     if (vpost > this.w) this.w = vpost;
     return val;
   }
@@ -229,7 +245,7 @@ export class ArmRuntime {
     const C = this.inst[i][0],
       E = this.inst[i][1];
     const c = a[b + C];
-    if (c >= this.K) return false;
+    if (c >= this.inst[i][5]) return false;
     if (order === ORDER_CODE.release && c > 0) return false;
     for (let k = 0; k < c; k++) {
       const f = a[b + E + 4 * k + 3];
@@ -258,10 +274,16 @@ export class ArmRuntime {
     let vpre = mx(va, a[b + V + VR_NEW]);
     if (acq) vpre = mx(vpre, a[b + V + V_REL]);
     const vpost = mx(vpre, a[b + this.MEM + li * this.MS]);
-    a[b + H + li] = mx(a[b + H + li], vpost);
+    if (vpost > a[b + H + li]) {
+      a[b + H + li] = vpost;
+      this.dirty = 1;
+    }
     a[b + V + VR_OLD] = mx(a[b + V + VR_OLD], vpost);
     a[b + V + V_CAP] = mx(a[b + V + V_CAP], va);
-    if (acq) a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], vpost);
+    if (acq && vpost > a[b + V + VR_NEW]) {
+      a[b + V + VR_NEW] = vpost;
+      this.dirty = 1;
+    }
     this.rv = vpost;
     return a[b + slot];
   }
@@ -287,6 +309,7 @@ export class ArmRuntime {
     a[m + 2 + 2 * n] = a[b + slot];
     a[m + 3 + 2 * n] = a[m];
     a[m + 1] = n + 1;
+    this.dirty = 1;
   }
 
   /** Pending store k of instance i reaches memory. */
@@ -328,7 +351,7 @@ export class ArmRuntime {
   /** After a renaming: buffer entries and older messages not in use hold their fixed values again. */
   tidy(a: Int32Array, b: number): void {
     for (const I of this.inst) {
-      for (let k = a[b + I[0]]; k < this.K; k++) {
+      for (let k = a[b + I[0]]; k < I[5]; k++) {
         const e = b + I[1] + 4 * k;
         a[e] = this.emptyLoc;
         a[e + 1] = this.emptyVal;
@@ -356,24 +379,32 @@ export class ArmRuntime {
 
   rmb(a: Int32Array, b: number, i: number): void {
     const V = this.inst[i][3];
-    a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], a[b + V + VR_OLD]);
+    this.raiseVrNew(a, b + V, a[b + V + VR_OLD]);
+  }
+
+  /** vrNew of the views at a[v..] becomes at least x. */
+  private raiseVrNew(a: Int32Array, v: number, x: number): void {
+    if (x > a[v + VR_NEW]) {
+      a[v + VR_NEW] = x;
+      this.dirty = 1;
+    }
   }
 
   /** smp_mb() and dsb() (which also wait for an empty buffer). */
   mb(a: Int32Array, b: number, i: number): void {
     const V = this.inst[i][3];
-    a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], mx(a[b + V + VR_OLD], a[b + V + VW_OLD]));
+    this.raiseVrNew(a, b + V, mx(a[b + V + VR_OLD], a[b + V + VW_OLD]));
   }
 
   isb(a: Int32Array, b: number, i: number): void {
     const V = this.inst[i][3];
-    a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], a[b + V + V_CAP]);
+    this.raiseVrNew(a, b + V, a[b + V + V_CAP]);
   }
 
   /** After a step that touches ghost state: the step observes all of memory. */
   ghostSync(a: Int32Array, b: number, i: number): void {
     const V = this.inst[i][3];
-    a[b + V + VR_NEW] = mx(a[b + V + VR_NEW], this.maxTs(a, b));
+    this.raiseVrNew(a, b + V, this.maxTs(a, b));
   }
 
   /** A condition or an await was decided on values of view `w`: control depends on them. */
@@ -405,6 +436,7 @@ export class ArmRuntime {
     a[b + V + VR_NEW] = v;
     a[b + H + li] = v;
     if (store) a[b + V + VW_OLD] = v;
+    this.dirty = 1;
     return v;
   }
 
@@ -414,7 +446,10 @@ export class ArmRuntime {
     let v = mx(mx(a[b + V + VR_OLD], a[b + V + VW_OLD]), mx(a[b + V + VR_NEW], a[b + V + V_CAP]));
     v = mx(mx(v, a[b + V + V_REL]), mx(va, vd));
     a[b + V + VR_OLD] = v;
-    a[b + V + VR_NEW] = v;
+    if (v > a[b + V + VR_NEW]) {
+      a[b + V + VR_NEW] = v;
+      this.dirty = 1;
+    }
     return v;
   }
 
@@ -464,13 +499,18 @@ export class ArmRuntime {
       a[m] = T + 1;
     }
     const v = stored ? T + 1 : T;
+    // New messages, a changed vrNew or a grown coh may take the state out of the normal form.
+    let moved = stored || a[b + V + VR_NEW] !== v;
     a[b + V + VR_OLD] = v;
     a[b + V + VR_NEW] = v;
     if (stored) a[b + V + VW_OLD] = v;
     const rd = this.marks.rd;
     for (let k = 0; k < rd.n; k++) {
-      const li = this.locIndex[rd.at[k]];
-      a[b + H + li] = mx(a[b + H + li], v);
+      const h = b + H + this.locIndex[rd.at[k]];
+      if (v > a[h]) {
+        a[h] = v;
+        moved = true;
+      }
     }
     for (let k = 0; k < st.n; k++) {
       const li = this.locIndex[st.at[k]];
@@ -478,6 +518,15 @@ export class ArmRuntime {
     }
     const lc = this.marks.lc;
     for (let k = 0; k < lc.n; k++) a[b + lc.at[k] + D] = v;
+    if (moved) this.dirty = 1;
+  }
+
+  /**
+   * The end of every step and commit: the normal form, when the successor may have left it
+   * (`dirty`); otherwise it is still its source's, which was normal.
+   */
+  settle(a: Int32Array, b: number): void {
+    if (this.dirty !== 0) this.normalForm(a, b, false);
   }
 
   /**
@@ -485,6 +534,17 @@ export class ArmRuntime {
    * K of them per location, renumber timestamps densely.
    */
   normalise(a: Int32Array, b: number): void {
+    this.normalForm(a, b, true);
+  }
+
+  /**
+   * The normal form. With `renumber` false the timestamps are renumbered only when a message
+   * was dropped: the source of a step was normal (its timestamps dense), and a step adds at
+   * most one new timestamp, one above all others, so only a dropped message leaves a gap.
+   */
+  private normalForm(a: Int32Array, b: number, renumber: boolean): void {
+    this.dirty = 0;
+    let dropped = renumber;
     const K = this.K;
     const cohAt = this.cohAt;
     const viewsAt = this.viewsAt;
@@ -493,16 +553,19 @@ export class ArmRuntime {
       const m = b + this.MEM + li * this.MS;
       const n = a[m + 1];
       if (n === 0) continue;
-      let minj = n;
+      // The oldest message anyone can read: timestamps grow with j, so the reader with the
+      // lowest max(coh, vrNew) decides it.
+      let F = 0x7fffffff;
       for (let i = 0; i < NI; i++) {
-        const F = mx(a[b + cohAt[i] + li], a[b + viewsAt[i] + VR_NEW]);
-        let j = n;
-        while (j > 0 && (j === n ? a[m] : a[m + 3 + 2 * j]) > F) j--;
-        if (j < minj) minj = j;
+        const f = mx(a[b + cohAt[i] + li], a[b + viewsAt[i] + VR_NEW]);
+        if (f < F) F = f;
       }
+      let minj = n;
+      while (minj > 0 && (minj === n ? a[m] : a[m + 3 + 2 * minj]) > F) minj--;
       let drop = minj;
       if (n - drop > K) drop = n - K;
       if (drop === 0) continue;
+      dropped = true;
       const left = n - drop;
       for (let j = 0; j < left; j++) {
         a[m + 2 + 2 * j] = a[m + 2 + 2 * (j + drop)];
@@ -523,6 +586,7 @@ export class ArmRuntime {
     }
     // Renumber: a timestamp or view v becomes the number of timestamps in use that are <= v.
     // rank[t] is first 1 for each timestamp t in use, then the running count.
+    if (!dropped) return;
     const ts = this.timestamps;
     let max = 0;
     for (let k = 0; k < ts.length; k++) {

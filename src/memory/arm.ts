@@ -22,7 +22,9 @@ import type { BufferView, EmitHost, MemoryModel, SlotRenaming } from './model.ts
 /** Where an instance's buffer and views live. */
 interface ArmInstance {
   readonly countSlot: number;
-  readonly firstEntry: number; // K entries of (location, value, view, flags)
+  /** Room in its buffer: K, or 0 when its process never leaves a pending store (`buffers`). */
+  readonly cap: number;
+  readonly firstEntry: number; // cap entries of (location, value, view, flags)
   readonly coh: number; // L slots: coh per shared scalar location
   readonly views: number; // vrOld, vwOld, vrNew, vCAP, vRel
   readonly localViews: number; // one view per local scalar slot, in slot order
@@ -62,6 +64,39 @@ function makesExclusive(x: unknown): boolean {
   const node = x as { kind?: unknown; order?: unknown };
   if (node.kind === 'op' && node.order !== undefined && node.order !== 'full') return true;
   return Object.entries(x).some(([k, v]) => k !== 'span' && k !== 'type' && makesExclusive(v));
+}
+
+/**
+ * Whether statements may leave a pending store when they run as steps (outside atomic
+ * blocks, which act on memory at once): a store to a shared location, set_bit, clear_bit and
+ * smp_store_release of one, an RMW of one that is not fully ordered (O2, O3), and any
+ * operation whose result goes to one (O4). A process with none keeps an empty buffer for
+ * ever: its instances get no buffer entries in the state (emitting a pending store for such
+ * an instance is an internal error, see `noRoom`).
+ */
+function buffers(list: readonly I.Stmt[], model: I.CheckedModel): boolean {
+  return list.some((s) => {
+    switch (s.kind) {
+      case 'assign':
+      case 'any':
+        return sharedRoot(s.target, model);
+      case 'op': {
+        if (s.result !== null && sharedRoot(s.result, model)) return true;
+        if (!sharedRoot(s.location, model)) return false;
+        if (s.op === 'set_bit' || s.op === 'clear_bit' || s.op === 'smp_store_release') return true;
+        return s.op !== 'smp_load_acquire' && (isCas(s.op) || (s.order ?? 'full') !== 'full');
+      }
+      case 'atomic':
+        return false;
+      default:
+        return childLists(s).some((c) => buffers(c, model));
+    }
+  });
+}
+
+/** Thrown while emitting a pending store for an instance that `buffers` said has none. */
+function noRoom(name: string): never {
+  throw new Error(`internal error: a pending store of ${name} under --memory arm, whose buffer was planned empty`);
 }
 
 export function armv8(size: number): MemoryModel {
@@ -113,6 +148,7 @@ export function armv8(size: number): MemoryModel {
         else w.line(`const $v = ${value}; const $vd = ${how.view};`);
         w.line(`$m.w = 0; const $a = ${addr}; const $va = $m.w;`);
         if (sharedRoot(target, ctx.model)) {
+          if (mode === 'step' && arm.cap === 0) noRoom(slotNames[arm.countSlot].name);
           if (mode === 'step') w.line(`$m.sb(${A}, ${B}, ${ii}, $a, ${v}, $va, $vd, ${how.release ? 1 : 0});`);
           else w.line(`${A}[${B} + $a] = ${v}; $m.stored($a);`);
         } else if (rootOf(target).kind === 'local') {
@@ -138,7 +174,7 @@ export function armv8(size: number): MemoryModel {
       },
 
       op(w, s, ctx, discard) {
-        emitOp(w, s, ctx, { ii, mode, delta: arm.delta, discard, countSlot: arm.countSlot, size, exclusive });
+        emitOp(w, s, ctx, { ii, mode, delta: arm.delta, discard, countSlot: arm.countSlot, size: arm.cap, exclusive, name: slotNames[arm.countSlot].name });
       },
 
       fence(w, f, ctx) {
@@ -171,7 +207,7 @@ export function armv8(size: number): MemoryModel {
     // A step that reads or writes a ghost location observes all of memory afterwards.
     const sync = mentions(e.kind === 'cond' ? e.stmt.cond : e.kind === 'atomic' ? e.stmt.body : e.stmt, true);
     const finish = (next: number, act: number): string =>
-      `${sync ? `$m.ghostSync(ob, o, ${ii}); ` : ''}$m.normalise(ob, o); ob[o + ${pcSlot}] = ${next}; eb[n++] = ${act};`;
+      `${sync ? `$m.ghostSync(ob, o, ${ii}); ` : ''}$m.settle(ob, o); ob[o + ${pcSlot}] = ${next}; eb[n++] = ${act};`;
     let guard = '';
     let first: number;
     let run: () => void;
@@ -203,7 +239,7 @@ export function armv8(size: number): MemoryModel {
       case 'step': {
         first = host.action(ii, e.stmt.span);
         const st = e.stmt;
-        const room = `${count} < ${size}`;
+        const room = `${count} < ${arm.cap}`;
         if (st.kind === 'fence' && FULL_FENCES.has(st.fence)) guard = `${count} === 0`;
         if (st.kind === 'op') {
           const shared = sharedRoot(st.location, model);
@@ -292,9 +328,10 @@ export function armv8(size: number): MemoryModel {
 
     addInstanceSlots(b, inst, index) {
       const name = inst.name;
-      const countSlot = b.bookkeeping(`${name}.sb.count`, index, 0, size);
+      const cap = buffers(b.model.processes[inst.process].body, b.model) ? size : 0;
+      const countSlot = b.bookkeeping(`${name}.sb.count`, index, 0, cap);
       const firstEntry = b.width;
-      for (let k = 0; k < size; k++) {
+      for (let k = 0; k < cap; k++) {
         const loc = b.bookkeeping(`${name}.sb[${k}].loc`, index, plan.loc.lo, plan.loc.hi);
         renamings.set(loc, { value: { kind: 'slot' } });
         renamings.set(b.bookkeeping(`${name}.sb[${k}].val`, index, plan.val.lo, plan.val.hi), { value: { kind: 'buffered', locationIn: loc } });
@@ -312,7 +349,7 @@ export function armv8(size: number): MemoryModel {
       const v = VIEW_NAMES.map((w) => views(w, 1))[0];
       const localViews = views('view', inst.localScalars);
       for (let j = 0; j < inst.localScalars; j++) renamings.set(localViews + j, { like: { slot: inst.pcSlot + 1 + j, scale: 1 }, value: { kind: 'copy' } });
-      instances[index] = { countSlot, firstEntry, coh, views: v, localViews, locals: inst.localScalars, delta: localViews - (inst.pcSlot + 1) };
+      instances[index] = { countSlot, cap, firstEntry, coh, views: v, localViews, locals: inst.localScalars, delta: localViews - (inst.pcSlot + 1) };
       slotNames = b.slotNames;
     },
 
@@ -333,7 +370,7 @@ export function armv8(size: number): MemoryModel {
         w.line(`if (!$m.eligible(s, so, ${ii}, k)) continue;`);
         w.line(`A = ${id};`);
         host.alloc(w);
-        w.line(`$m.commit(ob, o, ${ii}, k); $m.normalise(ob, o); eb[n++] = ${id};`);
+        w.line(`$m.commit(ob, o, ${ii}, k); $m.settle(ob, o); eb[n++] = ${id};`);
         w.close();
       });
     },
@@ -350,7 +387,7 @@ export function armv8(size: number): MemoryModel {
         for (let k = 0; k < plan.locations.length; k++) viewSlots.push(a.coh + k);
         for (let k = 0; k < VIEW_NAMES.length; k++) viewSlots.push(a.views + k);
         for (let k = 0; k < a.locals; k++) viewSlots.push(a.localViews + k);
-        for (let k = 0; k < size; k++) viewSlots.push(a.firstEntry + 4 * k + 2);
+        for (let k = 0; k < a.cap; k++) viewSlots.push(a.firstEntry + 4 * k + 2);
       }
       const data: ArmRuntimeData = {
         size,
@@ -359,7 +396,7 @@ export function armv8(size: number): MemoryModel {
         stride,
         emptyLoc: plan.loc.lo,
         emptyVal: plan.val.lo,
-        instances: instances.map((a) => [a.countSlot, a.firstEntry, a.coh, a.views, a.delta] as const),
+        instances: instances.map((a) => [a.countSlot, a.firstEntry, a.coh, a.views, a.delta, a.cap] as const),
         width: slotNames.length,
         timestampSlots,
         viewSlots,
@@ -384,7 +421,7 @@ export function armv8(size: number): MemoryModel {
     buffer(instance): BufferView {
       const a = instances[instance];
       const slots = [a.countSlot];
-      for (let k = 0; k < 4 * size; k++) slots.push(a.firstEntry + k);
+      for (let k = 0; k < 4 * a.cap; k++) slots.push(a.firstEntry + k);
       return {
         slots,
         entries(state) {
@@ -434,7 +471,10 @@ interface OpPlace {
   /** The JS label to leave when the path is not enabled. */
   readonly discard: string;
   readonly countSlot: number;
+  /** The instance's buffer room (0: it never leaves a pending store). */
   readonly size: number;
+  /** The instance's name, for the internal error of `noRoom`. */
+  readonly name: string;
   /** Whether the model makes exclusive stores (only then are they looked for). */
   readonly exclusive: boolean;
 }
@@ -480,6 +520,7 @@ function emitOp(w: CodeWriter, s: OpStmt, ctx: ExprContext, p: OpPlace): void {
   w.open(`{ // ${s.op}${order !== 'full' ? `_${order}` : ''}`);
   if (mode === 'step' && shared && (cas || order !== 'full')) {
     head();
+    if (p.size === 0) noRoom(p.name);
     const exclusiveStore = (): void => {
       w.line(`const nv = ${nv}; $m.sbx(${A}, ${B}, ${ii}, a, nv, Math.max($rv, $vd), ${order === 'release' ? 1 : 0});`);
       result(opResult(s, 'old', 'nv'), '$rv');

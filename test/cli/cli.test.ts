@@ -222,7 +222,7 @@ describe('errors and limits through the command line', () => {
     const r = run(['compile', BBM, '--emit', 'js', '--memory', 'arm']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\s*\/\/ bbm-leaf-mini\.mmu:47 {2}old = READ_ONCE\(pte\);/m);
-    expect(r.stdout).toMatch(/\$m\.normalise\(ob, o\)/);
+    expect(r.stdout).toMatch(/\$m\.settle\(ob, o\)/);
     expect(Math.max(...r.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(200);
   });
 });

@@ -14,76 +14,60 @@
 //   11: pte.older[2].ts
 //   12: walker[0].pc
 //   13: walker[0].sb.count
-//   14: walker[0].sb[0].loc
-//   15: walker[0].sb[0].val
-//   16: walker[0].sb[0].view
-//   17: walker[0].sb[0].flags
-//   18: walker[0].sb[1].loc
-//   19: walker[0].sb[1].val
-//   20: walker[0].sb[1].view
-//   21: walker[0].sb[1].flags
-//   22: walker[0].coh
-//   23: walker[0].vrOld
-//   24: walker[0].vwOld
-//   25: walker[0].vrNew
-//   26: walker[0].vCAP
-//   27: walker[0].vRel
-//   28: walker[1].pc
-//   29: walker[1].sb.count
-//   30: walker[1].sb[0].loc
-//   31: walker[1].sb[0].val
-//   32: walker[1].sb[0].view
-//   33: walker[1].sb[0].flags
-//   34: walker[1].sb[1].loc
-//   35: walker[1].sb[1].val
-//   36: walker[1].sb[1].view
-//   37: walker[1].sb[1].flags
-//   38: walker[1].coh
-//   39: walker[1].vrOld
-//   40: walker[1].vwOld
-//   41: walker[1].vrNew
-//   42: walker[1].vCAP
-//   43: walker[1].vRel
-//   44: fault[0].pc
-//   45: fault[0].old
-//   46: fault[0].seen
-//   47: fault[0].sb.count
-//   48: fault[0].sb[0].loc
-//   49: fault[0].sb[0].val
-//   50: fault[0].sb[0].view
-//   51: fault[0].sb[0].flags
-//   52: fault[0].sb[1].loc
-//   53: fault[0].sb[1].val
-//   54: fault[0].sb[1].view
-//   55: fault[0].sb[1].flags
-//   56: fault[0].coh
-//   57: fault[0].vrOld
-//   58: fault[0].vwOld
-//   59: fault[0].vrNew
-//   60: fault[0].vCAP
-//   61: fault[0].vRel
-//   62: fault[0].view[0]
-//   63: fault[0].view[1]
-//   64: fault[1].pc
-//   65: fault[1].old
-//   66: fault[1].seen
-//   67: fault[1].sb.count
-//   68: fault[1].sb[0].loc
-//   69: fault[1].sb[0].val
-//   70: fault[1].sb[0].view
-//   71: fault[1].sb[0].flags
-//   72: fault[1].sb[1].loc
-//   73: fault[1].sb[1].val
-//   74: fault[1].sb[1].view
-//   75: fault[1].sb[1].flags
-//   76: fault[1].coh
-//   77: fault[1].vrOld
-//   78: fault[1].vwOld
-//   79: fault[1].vrNew
-//   80: fault[1].vCAP
-//   81: fault[1].vRel
-//   82: fault[1].view[0]
-//   83: fault[1].view[1]
+//   14: walker[0].coh
+//   15: walker[0].vrOld
+//   16: walker[0].vwOld
+//   17: walker[0].vrNew
+//   18: walker[0].vCAP
+//   19: walker[0].vRel
+//   20: walker[1].pc
+//   21: walker[1].sb.count
+//   22: walker[1].coh
+//   23: walker[1].vrOld
+//   24: walker[1].vwOld
+//   25: walker[1].vrNew
+//   26: walker[1].vCAP
+//   27: walker[1].vRel
+//   28: fault[0].pc
+//   29: fault[0].old
+//   30: fault[0].seen
+//   31: fault[0].sb.count
+//   32: fault[0].sb[0].loc
+//   33: fault[0].sb[0].val
+//   34: fault[0].sb[0].view
+//   35: fault[0].sb[0].flags
+//   36: fault[0].sb[1].loc
+//   37: fault[0].sb[1].val
+//   38: fault[0].sb[1].view
+//   39: fault[0].sb[1].flags
+//   40: fault[0].coh
+//   41: fault[0].vrOld
+//   42: fault[0].vwOld
+//   43: fault[0].vrNew
+//   44: fault[0].vCAP
+//   45: fault[0].vRel
+//   46: fault[0].view[0]
+//   47: fault[0].view[1]
+//   48: fault[1].pc
+//   49: fault[1].old
+//   50: fault[1].seen
+//   51: fault[1].sb.count
+//   52: fault[1].sb[0].loc
+//   53: fault[1].sb[0].val
+//   54: fault[1].sb[0].view
+//   55: fault[1].sb[0].flags
+//   56: fault[1].sb[1].loc
+//   57: fault[1].sb[1].val
+//   58: fault[1].sb[1].view
+//   59: fault[1].sb[1].flags
+//   60: fault[1].coh
+//   61: fault[1].vrOld
+//   62: fault[1].vwOld
+//   63: fault[1].vrNew
+//   64: fault[1].vCAP
+//   65: fault[1].vRel
+//   66: fault[1].view[0]
+//   67: fault[1].view[1]
 const { signal: $V, viol: $viol, ix: $ix, st: $st, div: $div, mod: $mod, tick: $tick, startAtomic: $atomicStart, choices: $C } = $R;
 const T0 = $T[0];
 const T1 = $T[1];
@@ -91,508 +75,692 @@ const M = [
   "owners = %v is outside 0..2",
   "tlb[c]",
 ];
-function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 84);
+let A = -1;
+function $step0_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
   try {
-    // walker[0]: pc in slot 12
-    switch (s[so + 12]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
-        if (s[so + 13] === 0) {
-          A = 0;
-          if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
-            $C.begin();
-            do {
-              $C.rewind();
-              if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-              o = n * 84; ob.set($src, o);
-              X: {
-                $atomicStart(); $m.resetMarks();
-                if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
-                {
-                  $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
-                  $m.w = 0; const $a = 1; const $va = $m.w;
-                  ob[o + $a] = $v;
-                }
-                $m.atomicEnd(ob, o, s, so, 0);
-                $m.ghostSync(ob, o, 0); $m.normalise(ob, o); ob[o + 12] = 0; eb[n++] = 0;
-              }
-            } while ($C.advance());
+    // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
+    if (s[so + 13] === 0) {
+      A = 0;
+      if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
+        $C.begin();
+        do {
+          $C.rewind();
+          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+          o = n * 68; ob.set($src, o);
+          X: {
+            $atomicStart(); $m.resetMarks();
+            if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
+            {
+              $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
+              $m.w = 0; const $a = 1; const $va = $m.w;
+              ob[o + $a] = $v;
+            }
+            $m.atomicEnd(ob, o, s, so, 0);
+            $m.ghostSync(ob, o, 0); $m.settle(ob, o); ob[o + 12] = 0; eb[n++] = 0;
           }
-        }
-        break;
+        } while ($C.advance());
       }
-    }
-    // walker[1]: pc in slot 28
-    switch (s[so + 28]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
-        if (s[so + 29] === 0) {
-          A = 1;
-          if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
-            $C.begin();
-            do {
-              $C.rewind();
-              if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-              o = n * 84; ob.set($src, o);
-              X: {
-                $atomicStart(); $m.resetMarks();
-                if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
-                {
-                  $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
-                  $m.w = 0; const $a = 2; const $va = $m.w;
-                  ob[o + $a] = $v;
-                }
-                $m.atomicEnd(ob, o, s, so, 1);
-                $m.ghostSync(ob, o, 1); $m.normalise(ob, o); ob[o + 28] = 0; eb[n++] = 1;
-              }
-            } while ($C.advance());
-          }
-        }
-        break;
-      }
-    }
-    // fault[0]: pc in slot 44
-    switch (s[so + 44]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
-        {
-          A = 2;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = $m.ld(ob, o, 2, ($m.enter(), 0), 0); const $vd = $m.w;
-                $m.w = 0; const $a = 45; const $va = $m.w;
-                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-              }
-              $m.normalise(ob, o); ob[o + 44] = 1; eb[n++] = 2;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 1: {
-        // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
-        {
-          A = 3;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              $m.w = 0; const c = ($m.lr(ob, o, 45, 17) === 2); $m.cap(ob, o, 2);
-              if (c) { A = 4; $m.normalise(ob, o); ob[o + 44] = 2; eb[n++] = 4; }
-              else { A = 5; $m.normalise(ob, o); ob[o + 44] = 3; eb[n++] = 5; }
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 2: {
-        // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
-        {
-          A = 6;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              { // cmpxchg
-                $m.w = 0; const a = 0; const $va = $m.w;
-                $m.w = 0; const x0 = $m.lr(ob, o, 45, 17), x1 = 1; const $vd = $m.w;
-                $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 2, a, 0); const $rv = $m.w;
-                if (old !== +x0) {
-                  {
-                    const $v = old; const $vd = $rv;
-                    $m.w = 0; const $a = 46; const $va = $m.w;
-                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-                  }
-                } else {
-                  if (!$m.cur) break X;
-                  if (ob[o + 47] !== 0) break X;
-                  const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 2, a, 1, nv, $va, $vd);
-                  {
-                    const $v = old; const $vd = $V;
-                    $m.w = 0; const $a = 46; const $va = $m.w;
-                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-                  }
-                }
-              }
-              $m.normalise(ob, o); ob[o + 44] = 4; eb[n++] = 6;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 4: {
-        // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
-        {
-          A = 7;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              $m.w = 0; const c = ($m.lr(ob, o, 46, 17) === $m.lr(ob, o, 45, 17)); $m.cap(ob, o, 2);
-              if (c) { A = 8; $m.normalise(ob, o); ob[o + 44] = 5; eb[n++] = 8; }
-              else { A = 9; $m.normalise(ob, o); ob[o + 44] = 3; eb[n++] = 9; }
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 5: {
-        // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
-        {
-          A = 10;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
-                $m.w = 0; const $a = 3; const $va = $m.w;
-                ob[o + $a] = $st($v, 0, 2, M[0]);
-              }
-              $m.ghostSync(ob, o, 2); $m.normalise(ob, o); ob[o + 44] = 6; eb[n++] = 10;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 6: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
-        {
-          A = 11;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 0; const $vd = $m.w;
-                $m.w = 0; const $a = 1; const $va = $m.w;
-                ob[o + $a] = $v;
-              }
-              $m.ghostSync(ob, o, 2); $m.normalise(ob, o); ob[o + 44] = 7; eb[n++] = 11;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 7: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
-        {
-          A = 12;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 0; const $vd = $m.w;
-                $m.w = 0; const $a = 2; const $va = $m.w;
-                ob[o + $a] = $v;
-              }
-              $m.ghostSync(ob, o, 2); $m.normalise(ob, o); ob[o + 44] = 8; eb[n++] = 12;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 8: {
-        // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
-        {
-          A = 13;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
-                $m.w = 0; const $a = 3; const $va = $m.w;
-                ob[o + $a] = $st($v, 0, 2, M[0]);
-              }
-              $m.ghostSync(ob, o, 2); $m.normalise(ob, o); ob[o + 44] = 9; eb[n++] = 13;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 9: {
-        // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
-        if (s[so + 47] < 2) {
-          A = 14;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 3; const $vd = $m.w;
-                $m.w = 0; const $a = 0; const $va = $m.w;
-                $m.sb(ob, o, 2, $a, $v, $va, $vd, 0);
-              }
-              $m.normalise(ob, o); ob[o + 44] = 3; eb[n++] = 14;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-    }
-    // fault[1]: pc in slot 64
-    switch (s[so + 64]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
-        {
-          A = 15;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = $m.ld(ob, o, 3, ($m.enter(), 0), 0); const $vd = $m.w;
-                $m.w = 0; const $a = 65; const $va = $m.w;
-                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-              }
-              $m.normalise(ob, o); ob[o + 64] = 1; eb[n++] = 15;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 1: {
-        // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
-        {
-          A = 16;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              $m.w = 0; const c = ($m.lr(ob, o, 65, 17) === 2); $m.cap(ob, o, 3);
-              if (c) { A = 17; $m.normalise(ob, o); ob[o + 64] = 2; eb[n++] = 17; }
-              else { A = 18; $m.normalise(ob, o); ob[o + 64] = 3; eb[n++] = 18; }
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 2: {
-        // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
-        {
-          A = 19;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              { // cmpxchg
-                $m.w = 0; const a = 0; const $va = $m.w;
-                $m.w = 0; const x0 = $m.lr(ob, o, 65, 17), x1 = 1; const $vd = $m.w;
-                $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 3, a, 0); const $rv = $m.w;
-                if (old !== +x0) {
-                  {
-                    const $v = old; const $vd = $rv;
-                    $m.w = 0; const $a = 66; const $va = $m.w;
-                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-                  }
-                } else {
-                  if (!$m.cur) break X;
-                  if (ob[o + 67] !== 0) break X;
-                  const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 3, a, 1, nv, $va, $vd);
-                  {
-                    const $v = old; const $vd = $V;
-                    $m.w = 0; const $a = 66; const $va = $m.w;
-                    ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
-                  }
-                }
-              }
-              $m.normalise(ob, o); ob[o + 64] = 4; eb[n++] = 19;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 4: {
-        // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
-        {
-          A = 20;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              $m.w = 0; const c = ($m.lr(ob, o, 66, 17) === $m.lr(ob, o, 65, 17)); $m.cap(ob, o, 3);
-              if (c) { A = 21; $m.normalise(ob, o); ob[o + 64] = 5; eb[n++] = 21; }
-              else { A = 22; $m.normalise(ob, o); ob[o + 64] = 3; eb[n++] = 22; }
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 5: {
-        // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
-        {
-          A = 23;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
-                $m.w = 0; const $a = 3; const $va = $m.w;
-                ob[o + $a] = $st($v, 0, 2, M[0]);
-              }
-              $m.ghostSync(ob, o, 3); $m.normalise(ob, o); ob[o + 64] = 6; eb[n++] = 23;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 6: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
-        {
-          A = 24;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 0; const $vd = $m.w;
-                $m.w = 0; const $a = 1; const $va = $m.w;
-                ob[o + $a] = $v;
-              }
-              $m.ghostSync(ob, o, 3); $m.normalise(ob, o); ob[o + 64] = 7; eb[n++] = 24;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 7: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
-        {
-          A = 25;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 0; const $vd = $m.w;
-                $m.w = 0; const $a = 2; const $va = $m.w;
-                ob[o + $a] = $v;
-              }
-              $m.ghostSync(ob, o, 3); $m.normalise(ob, o); ob[o + 64] = 8; eb[n++] = 25;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 8: {
-        // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
-        {
-          A = 26;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
-                $m.w = 0; const $a = 3; const $va = $m.w;
-                ob[o + $a] = $st($v, 0, 2, M[0]);
-              }
-              $m.ghostSync(ob, o, 3); $m.normalise(ob, o); ob[o + 64] = 9; eb[n++] = 26;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-      case 9: {
-        // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
-        if (s[so + 67] < 2) {
-          A = 27;
-          $C.begin();
-          do {
-            $C.rewind();
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 84; ob.set($src, o);
-            X: {
-              {
-                $m.w = 0; const $v = 3; const $vd = $m.w;
-                $m.w = 0; const $a = 0; const $va = $m.w;
-                $m.sb(ob, o, 3, $a, $v, $va, $vd, 0);
-              }
-              $m.normalise(ob, o); ob[o + 64] = 3; eb[n++] = 27;
-            }
-          } while ($C.advance());
-        }
-        break;
-      }
-    }
-    // commit walker[0]: a pending store that nothing orders after an older one reaches memory
-    for (let k = 0, c = s[so + 13]; k < c; k++) {
-      if (!$m.eligible(s, so, 0, k)) continue;
-      A = 28;
-      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; ob.set($src, o);
-      $m.commit(ob, o, 0, k); $m.normalise(ob, o); eb[n++] = 28;
-    }
-    // commit walker[1]: a pending store that nothing orders after an older one reaches memory
-    for (let k = 0, c = s[so + 29]; k < c; k++) {
-      if (!$m.eligible(s, so, 1, k)) continue;
-      A = 29;
-      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; ob.set($src, o);
-      $m.commit(ob, o, 1, k); $m.normalise(ob, o); eb[n++] = 29;
-    }
-    // commit fault[0]: a pending store that nothing orders after an older one reaches memory
-    for (let k = 0, c = s[so + 47]; k < c; k++) {
-      if (!$m.eligible(s, so, 2, k)) continue;
-      A = 30;
-      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; ob.set($src, o);
-      $m.commit(ob, o, 2, k); $m.normalise(ob, o); eb[n++] = 30;
-    }
-    // commit fault[1]: a pending store that nothing orders after an older one reaches memory
-    for (let k = 0, c = s[so + 67]; k < c; k++) {
-      if (!$m.eligible(s, so, 3, k)) continue;
-      A = 31;
-      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-      o = n * 84; ob.set($src, o);
-      $m.commit(ob, o, 3, k); $m.normalise(ob, o); eb[n++] = 31;
     }
   } catch (x) {
     out.count = n; out.failedAction = A;
     if (x !== $V) throw x;
     return -1;
   }
+  return n;
+}
+// walker[0]: pc in slot 12
+function $step0(s, so, out, n, $src) {
+  switch (s[so + 12]) {
+    case 0: return $step0_0(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step1_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
+    if (s[so + 21] === 0) {
+      A = 1;
+      if (((s[so + 0] === 2) || (s[so + 0] === 3))) {
+        $C.begin();
+        do {
+          $C.rewind();
+          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+          o = n * 68; ob.set($src, o);
+          X: {
+            $atomicStart(); $m.resetMarks();
+            if (!((($m.read(ob, o, 0) === 2) || ($m.read(ob, o, 0) === 3)))) break X;
+            {
+              $m.w = 0; const $v = $m.read(ob, o, 0); const $vd = $m.w;
+              $m.w = 0; const $a = 2; const $va = $m.w;
+              ob[o + $a] = $v;
+            }
+            $m.atomicEnd(ob, o, s, so, 1);
+            $m.ghostSync(ob, o, 1); $m.settle(ob, o); ob[o + 20] = 0; eb[n++] = 1;
+          }
+        } while ($C.advance());
+      }
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// walker[1]: pc in slot 20
+function $step1(s, so, out, n, $src) {
+  switch (s[so + 20]) {
+    case 0: return $step1_0(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step2_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
+    {
+      A = 2;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = $m.ld(ob, o, 2, ($m.enter(), 0), 0); const $vd = $m.w;
+            $m.w = 0; const $a = 29; const $va = $m.w;
+            ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+          }
+          $m.settle(ob, o); ob[o + 28] = 1; eb[n++] = 2;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_1(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
+    {
+      A = 3;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          $m.w = 0; const c = ($m.lr(ob, o, 29, 17) === 2); $m.cap(ob, o, 2);
+          if (c) { A = 4; $m.settle(ob, o); ob[o + 28] = 2; eb[n++] = 4; }
+          else { A = 5; $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 5; }
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
+    {
+      A = 6;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          { // cmpxchg
+            $m.w = 0; const a = 0; const $va = $m.w;
+            $m.w = 0; const x0 = $m.lr(ob, o, 29, 17), x1 = 1; const $vd = $m.w;
+            $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 2, a, 0); const $rv = $m.w;
+            if (old !== +x0) {
+              {
+                const $v = old; const $vd = $rv;
+                $m.w = 0; const $a = 30; const $va = $m.w;
+                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+              }
+            } else {
+              if (!$m.cur) break X;
+              if (ob[o + 31] !== 0) break X;
+              const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 2, a, 1, nv, $va, $vd);
+              {
+                const $v = old; const $vd = $V;
+                $m.w = 0; const $a = 30; const $va = $m.w;
+                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+              }
+            }
+          }
+          $m.settle(ob, o); ob[o + 28] = 4; eb[n++] = 6;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_4(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
+    {
+      A = 7;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          $m.w = 0; const c = ($m.lr(ob, o, 30, 17) === $m.lr(ob, o, 29, 17)); $m.cap(ob, o, 2);
+          if (c) { A = 8; $m.settle(ob, o); ob[o + 28] = 5; eb[n++] = 8; }
+          else { A = 9; $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 9; }
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_5(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
+    {
+      A = 10;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
+            $m.w = 0; const $a = 3; const $va = $m.w;
+            ob[o + $a] = $st($v, 0, 2, M[0]);
+          }
+          $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 6; eb[n++] = 10;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_6(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
+    {
+      A = 11;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 0; const $vd = $m.w;
+            $m.w = 0; const $a = 1; const $va = $m.w;
+            ob[o + $a] = $v;
+          }
+          $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 7; eb[n++] = 11;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_7(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
+    {
+      A = 12;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 0; const $vd = $m.w;
+            $m.w = 0; const $a = 2; const $va = $m.w;
+            ob[o + $a] = $v;
+          }
+          $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 8; eb[n++] = 12;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_8(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
+    {
+      A = 13;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
+            $m.w = 0; const $a = 3; const $va = $m.w;
+            ob[o + $a] = $st($v, 0, 2, M[0]);
+          }
+          $m.ghostSync(ob, o, 2); $m.settle(ob, o); ob[o + 28] = 9; eb[n++] = 13;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_9(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
+    if (s[so + 31] < 2) {
+      A = 14;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 3; const $vd = $m.w;
+            $m.w = 0; const $a = 0; const $va = $m.w;
+            $m.sb(ob, o, 2, $a, $v, $va, $vd, 0);
+          }
+          $m.settle(ob, o); ob[o + 28] = 3; eb[n++] = 14;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// fault[0]: pc in slot 28
+function $step2(s, so, out, n, $src) {
+  switch (s[so + 28]) {
+    case 0: return $step2_0(s, so, out, n, $src);
+    case 1: return $step2_1(s, so, out, n, $src);
+    case 2: return $step2_2(s, so, out, n, $src);
+    case 4: return $step2_4(s, so, out, n, $src);
+    case 5: return $step2_5(s, so, out, n, $src);
+    case 6: return $step2_6(s, so, out, n, $src);
+    case 7: return $step2_7(s, so, out, n, $src);
+    case 8: return $step2_8(s, so, out, n, $src);
+    case 9: return $step2_9(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step3_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
+    {
+      A = 15;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = $m.ld(ob, o, 3, ($m.enter(), 0), 0); const $vd = $m.w;
+            $m.w = 0; const $a = 49; const $va = $m.w;
+            ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+          }
+          $m.settle(ob, o); ob[o + 48] = 1; eb[n++] = 15;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_1(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
+    {
+      A = 16;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          $m.w = 0; const c = ($m.lr(ob, o, 49, 17) === 2); $m.cap(ob, o, 3);
+          if (c) { A = 17; $m.settle(ob, o); ob[o + 48] = 2; eb[n++] = 17; }
+          else { A = 18; $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 18; }
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
+    {
+      A = 19;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          { // cmpxchg
+            $m.w = 0; const a = 0; const $va = $m.w;
+            $m.w = 0; const x0 = $m.lr(ob, o, 49, 17), x1 = 1; const $vd = $m.w;
+            $m.w = 0; $m.enter(); $m.w = $va; const old = $m.ld(ob, o, 3, a, 0); const $rv = $m.w;
+            if (old !== +x0) {
+              {
+                const $v = old; const $vd = $rv;
+                $m.w = 0; const $a = 50; const $va = $m.w;
+                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+              }
+            } else {
+              if (!$m.cur) break X;
+              if (ob[o + 51] !== 0) break X;
+              const nv = (old === +x0 ? x1 : old); const $V = $m.rmw(ob, o, 3, a, 1, nv, $va, $vd);
+              {
+                const $v = old; const $vd = $V;
+                $m.w = 0; const $a = 50; const $va = $m.w;
+                ob[o + $a] = $v; ob[o + $a + 17] = Math.max($vd, $va);
+              }
+            }
+          }
+          $m.settle(ob, o); ob[o + 48] = 4; eb[n++] = 19;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_4(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
+    {
+      A = 20;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          $m.w = 0; const c = ($m.lr(ob, o, 50, 17) === $m.lr(ob, o, 49, 17)); $m.cap(ob, o, 3);
+          if (c) { A = 21; $m.settle(ob, o); ob[o + 48] = 5; eb[n++] = 21; }
+          else { A = 22; $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 22; }
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_5(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
+    {
+      A = 23;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = (ob[o + 3] + 1); const $vd = $m.w;
+            $m.w = 0; const $a = 3; const $va = $m.w;
+            ob[o + $a] = $st($v, 0, 2, M[0]);
+          }
+          $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 6; eb[n++] = 23;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_6(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
+    {
+      A = 24;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 0; const $vd = $m.w;
+            $m.w = 0; const $a = 1; const $va = $m.w;
+            ob[o + $a] = $v;
+          }
+          $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 7; eb[n++] = 24;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_7(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
+    {
+      A = 25;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 0; const $vd = $m.w;
+            $m.w = 0; const $a = 2; const $va = $m.w;
+            ob[o + $a] = $v;
+          }
+          $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 8; eb[n++] = 25;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_8(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
+    {
+      A = 26;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = (ob[o + 3] - 1); const $vd = $m.w;
+            $m.w = 0; const $a = 3; const $va = $m.w;
+            ob[o + $a] = $st($v, 0, 2, M[0]);
+          }
+          $m.ghostSync(ob, o, 3); $m.settle(ob, o); ob[o + 48] = 9; eb[n++] = 26;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_9(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
+    if (s[so + 51] < 2) {
+      A = 27;
+      $C.begin();
+      do {
+        $C.rewind();
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 68; ob.set($src, o);
+        X: {
+          {
+            $m.w = 0; const $v = 3; const $vd = $m.w;
+            $m.w = 0; const $a = 0; const $va = $m.w;
+            $m.sb(ob, o, 3, $a, $v, $va, $vd, 0);
+          }
+          $m.settle(ob, o); ob[o + 48] = 3; eb[n++] = 27;
+        }
+      } while ($C.advance());
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// fault[1]: pc in slot 48
+function $step3(s, so, out, n, $src) {
+  switch (s[so + 48]) {
+    case 0: return $step3_0(s, so, out, n, $src);
+    case 1: return $step3_1(s, so, out, n, $src);
+    case 2: return $step3_2(s, so, out, n, $src);
+    case 4: return $step3_4(s, so, out, n, $src);
+    case 5: return $step3_5(s, so, out, n, $src);
+    case 6: return $step3_6(s, so, out, n, $src);
+    case 7: return $step3_7(s, so, out, n, $src);
+    case 8: return $step3_8(s, so, out, n, $src);
+    case 9: return $step3_9(s, so, out, n, $src);
+  }
+  return n;
+}
+function $memory(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // commit walker[0]: a pending store that nothing orders after an older one reaches memory
+    for (let k = 0, c = s[so + 13]; k < c; k++) {
+      if (!$m.eligible(s, so, 0, k)) continue;
+      A = 28;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 68; ob.set($src, o);
+      $m.commit(ob, o, 0, k); $m.settle(ob, o); eb[n++] = 28;
+    }
+    // commit walker[1]: a pending store that nothing orders after an older one reaches memory
+    for (let k = 0, c = s[so + 21]; k < c; k++) {
+      if (!$m.eligible(s, so, 1, k)) continue;
+      A = 29;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 68; ob.set($src, o);
+      $m.commit(ob, o, 1, k); $m.settle(ob, o); eb[n++] = 29;
+    }
+    // commit fault[0]: a pending store that nothing orders after an older one reaches memory
+    for (let k = 0, c = s[so + 31]; k < c; k++) {
+      if (!$m.eligible(s, so, 2, k)) continue;
+      A = 30;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 68; ob.set($src, o);
+      $m.commit(ob, o, 2, k); $m.settle(ob, o); eb[n++] = 30;
+    }
+    // commit fault[1]: a pending store that nothing orders after an older one reaches memory
+    for (let k = 0, c = s[so + 51]; k < c; k++) {
+      if (!$m.eligible(s, so, 3, k)) continue;
+      A = 31;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 68; ob.set($src, o);
+      $m.commit(ob, o, 3, k); $m.settle(ob, o); eb[n++] = 31;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function successors(s, so, out) {
+  const $src = s.subarray(so, so + 68);
+  let n = 0;
+  A = -1;
+  n = $step0(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step1(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step2(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step3(s, so, out, n, $src); if (n < 0) return -1;
+  n = $memory(s, so, out, n, $src); if (n < 0) return -1;
   out.count = n;
   return n;
 }
@@ -612,24 +780,22 @@ function invariants(s, so) {
 function properties(s, so, out) {
 }
 function validEnd(s, so) {
-  return T0[s[so + 44]] === 1 &&
-      T1[s[so + 64]] === 1;
+  return T0[s[so + 28]] === 1 &&
+      T1[s[so + 48]] === 1;
 }
 function pack(s, so, d, dof) {
 d[dof + 0] = s[so + 0] | (s[so + 1] << 2) | (s[so + 2] << 4) | (s[so + 3] << 6) | (s[so + 4] << 8) | (s[so + 5] << 10) |
-  (s[so + 6] << 12) | (s[so + 7] << 14) | (s[so + 8] << 16) | (s[so + 9] << 18) | (s[so + 12] << 20) | (s[so + 13] << 21) |
-  (s[so + 15] << 23) | (s[so + 16] << 25) | (s[so + 17] << 27) | (s[so + 19] << 29);
-d[dof + 1] = s[so + 20] | (s[so + 21] << 2) | (s[so + 22] << 4) | (s[so + 23] << 6) | (s[so + 24] << 8) | (s[so + 25] << 10) |
-  (s[so + 26] << 12) | (s[so + 27] << 14) | (s[so + 28] << 16) | (s[so + 29] << 17) | (s[so + 31] << 19) | (s[so + 32] << 21) |
-  (s[so + 33] << 23) | (s[so + 35] << 25) | (s[so + 36] << 27) | (s[so + 37] << 29);
-d[dof + 2] = s[so + 38] | (s[so + 39] << 2) | (s[so + 40] << 4) | (s[so + 41] << 6) | (s[so + 42] << 8) | (s[so + 43] << 10) |
-  (s[so + 44] << 12) | (s[so + 45] << 16) | (s[so + 46] << 18) | (s[so + 47] << 20) | (s[so + 49] << 22) | (s[so + 50] << 24) |
-  (s[so + 51] << 26) | (s[so + 53] << 28) | (s[so + 54] << 30);
-d[dof + 3] = s[so + 55] | (s[so + 56] << 2) | (s[so + 57] << 4) | (s[so + 58] << 6) | (s[so + 59] << 8) | (s[so + 60] << 10) |
-  (s[so + 61] << 12) | (s[so + 62] << 14) | (s[so + 63] << 16) | (s[so + 64] << 18) | (s[so + 65] << 22) | (s[so + 66] << 24) |
-  (s[so + 67] << 26) | (s[so + 69] << 28) | (s[so + 70] << 30);
-d[dof + 4] = s[so + 71] | (s[so + 73] << 2) | (s[so + 74] << 4) | (s[so + 75] << 6) | (s[so + 76] << 8) | (s[so + 77] << 10) |
-  (s[so + 78] << 12) | (s[so + 79] << 14) | (s[so + 80] << 16) | (s[so + 81] << 18) | (s[so + 82] << 20) | (s[so + 83] << 22);
+  (s[so + 6] << 12) | (s[so + 7] << 14) | (s[so + 8] << 16) | (s[so + 9] << 18) | (s[so + 12] << 20) | (s[so + 14] << 21) |
+  (s[so + 15] << 23) | (s[so + 16] << 25) | (s[so + 17] << 27) | (s[so + 18] << 29);
+d[dof + 1] = s[so + 19] | (s[so + 20] << 2) | (s[so + 22] << 3) | (s[so + 23] << 5) | (s[so + 24] << 7) | (s[so + 25] << 9) |
+  (s[so + 26] << 11) | (s[so + 27] << 13) | (s[so + 28] << 15) | (s[so + 29] << 19) | (s[so + 30] << 21) | (s[so + 31] << 23) |
+  (s[so + 33] << 25) | (s[so + 34] << 27) | (s[so + 35] << 29);
+d[dof + 2] = s[so + 37] | (s[so + 38] << 2) | (s[so + 39] << 4) | (s[so + 40] << 6) | (s[so + 41] << 8) | (s[so + 42] << 10) |
+  (s[so + 43] << 12) | (s[so + 44] << 14) | (s[so + 45] << 16) | (s[so + 46] << 18) | (s[so + 47] << 20) | (s[so + 48] << 22) |
+  (s[so + 49] << 26) | (s[so + 50] << 28) | (s[so + 51] << 30);
+d[dof + 3] = s[so + 53] | (s[so + 54] << 2) | (s[so + 55] << 4) | (s[so + 57] << 6) | (s[so + 58] << 8) | (s[so + 59] << 10) |
+  (s[so + 60] << 12) | (s[so + 61] << 14) | (s[so + 62] << 16) | (s[so + 63] << 18) | (s[so + 64] << 20) | (s[so + 65] << 22) |
+  (s[so + 66] << 24) | (s[so + 67] << 26);
 }
 function unpack(d, dof, s, so) {
 s[so + 0] = ((d[dof + 0] >>> 0) & 3);
@@ -645,76 +811,60 @@ s[so + 9] = ((d[dof + 0] >>> 18) & 3);
 s[so + 10] = 0;
 s[so + 11] = 0;
 s[so + 12] = ((d[dof + 0] >>> 20) & 1);
-s[so + 13] = ((d[dof + 0] >>> 21) & 3);
-s[so + 14] = 0;
+s[so + 13] = 0;
+s[so + 14] = ((d[dof + 0] >>> 21) & 3);
 s[so + 15] = ((d[dof + 0] >>> 23) & 3);
 s[so + 16] = ((d[dof + 0] >>> 25) & 3);
 s[so + 17] = ((d[dof + 0] >>> 27) & 3);
-s[so + 18] = 0;
-s[so + 19] = ((d[dof + 0] >>> 29) & 3);
-s[so + 20] = ((d[dof + 1] >>> 0) & 3);
-s[so + 21] = ((d[dof + 1] >>> 2) & 3);
-s[so + 22] = ((d[dof + 1] >>> 4) & 3);
-s[so + 23] = ((d[dof + 1] >>> 6) & 3);
-s[so + 24] = ((d[dof + 1] >>> 8) & 3);
-s[so + 25] = ((d[dof + 1] >>> 10) & 3);
-s[so + 26] = ((d[dof + 1] >>> 12) & 3);
-s[so + 27] = ((d[dof + 1] >>> 14) & 3);
-s[so + 28] = ((d[dof + 1] >>> 16) & 1);
-s[so + 29] = ((d[dof + 1] >>> 17) & 3);
-s[so + 30] = 0;
-s[so + 31] = ((d[dof + 1] >>> 19) & 3);
-s[so + 32] = ((d[dof + 1] >>> 21) & 3);
-s[so + 33] = ((d[dof + 1] >>> 23) & 3);
-s[so + 34] = 0;
-s[so + 35] = ((d[dof + 1] >>> 25) & 3);
-s[so + 36] = ((d[dof + 1] >>> 27) & 3);
-s[so + 37] = ((d[dof + 1] >>> 29) & 3);
-s[so + 38] = ((d[dof + 2] >>> 0) & 3);
-s[so + 39] = ((d[dof + 2] >>> 2) & 3);
-s[so + 40] = ((d[dof + 2] >>> 4) & 3);
-s[so + 41] = ((d[dof + 2] >>> 6) & 3);
-s[so + 42] = ((d[dof + 2] >>> 8) & 3);
-s[so + 43] = ((d[dof + 2] >>> 10) & 3);
-s[so + 44] = ((d[dof + 2] >>> 12) & 15);
+s[so + 18] = ((d[dof + 0] >>> 29) & 3);
+s[so + 19] = ((d[dof + 1] >>> 0) & 3);
+s[so + 20] = ((d[dof + 1] >>> 2) & 1);
+s[so + 21] = 0;
+s[so + 22] = ((d[dof + 1] >>> 3) & 3);
+s[so + 23] = ((d[dof + 1] >>> 5) & 3);
+s[so + 24] = ((d[dof + 1] >>> 7) & 3);
+s[so + 25] = ((d[dof + 1] >>> 9) & 3);
+s[so + 26] = ((d[dof + 1] >>> 11) & 3);
+s[so + 27] = ((d[dof + 1] >>> 13) & 3);
+s[so + 28] = ((d[dof + 1] >>> 15) & 15);
+s[so + 29] = ((d[dof + 1] >>> 19) & 3);
+s[so + 30] = ((d[dof + 1] >>> 21) & 3);
+s[so + 31] = ((d[dof + 1] >>> 23) & 3);
+s[so + 32] = 0;
+s[so + 33] = ((d[dof + 1] >>> 25) & 3);
+s[so + 34] = ((d[dof + 1] >>> 27) & 3);
+s[so + 35] = ((d[dof + 1] >>> 29) & 3);
+s[so + 36] = 0;
+s[so + 37] = ((d[dof + 2] >>> 0) & 3);
+s[so + 38] = ((d[dof + 2] >>> 2) & 3);
+s[so + 39] = ((d[dof + 2] >>> 4) & 3);
+s[so + 40] = ((d[dof + 2] >>> 6) & 3);
+s[so + 41] = ((d[dof + 2] >>> 8) & 3);
+s[so + 42] = ((d[dof + 2] >>> 10) & 3);
+s[so + 43] = ((d[dof + 2] >>> 12) & 3);
+s[so + 44] = ((d[dof + 2] >>> 14) & 3);
 s[so + 45] = ((d[dof + 2] >>> 16) & 3);
 s[so + 46] = ((d[dof + 2] >>> 18) & 3);
 s[so + 47] = ((d[dof + 2] >>> 20) & 3);
-s[so + 48] = 0;
-s[so + 49] = ((d[dof + 2] >>> 22) & 3);
-s[so + 50] = ((d[dof + 2] >>> 24) & 3);
-s[so + 51] = ((d[dof + 2] >>> 26) & 3);
+s[so + 48] = ((d[dof + 2] >>> 22) & 15);
+s[so + 49] = ((d[dof + 2] >>> 26) & 3);
+s[so + 50] = ((d[dof + 2] >>> 28) & 3);
+s[so + 51] = ((d[dof + 2] >>> 30) & 3);
 s[so + 52] = 0;
-s[so + 53] = ((d[dof + 2] >>> 28) & 3);
-s[so + 54] = ((d[dof + 2] >>> 30) & 3);
-s[so + 55] = ((d[dof + 3] >>> 0) & 3);
-s[so + 56] = ((d[dof + 3] >>> 2) & 3);
-s[so + 57] = ((d[dof + 3] >>> 4) & 3);
-s[so + 58] = ((d[dof + 3] >>> 6) & 3);
-s[so + 59] = ((d[dof + 3] >>> 8) & 3);
-s[so + 60] = ((d[dof + 3] >>> 10) & 3);
-s[so + 61] = ((d[dof + 3] >>> 12) & 3);
-s[so + 62] = ((d[dof + 3] >>> 14) & 3);
-s[so + 63] = ((d[dof + 3] >>> 16) & 3);
-s[so + 64] = ((d[dof + 3] >>> 18) & 15);
+s[so + 53] = ((d[dof + 3] >>> 0) & 3);
+s[so + 54] = ((d[dof + 3] >>> 2) & 3);
+s[so + 55] = ((d[dof + 3] >>> 4) & 3);
+s[so + 56] = 0;
+s[so + 57] = ((d[dof + 3] >>> 6) & 3);
+s[so + 58] = ((d[dof + 3] >>> 8) & 3);
+s[so + 59] = ((d[dof + 3] >>> 10) & 3);
+s[so + 60] = ((d[dof + 3] >>> 12) & 3);
+s[so + 61] = ((d[dof + 3] >>> 14) & 3);
+s[so + 62] = ((d[dof + 3] >>> 16) & 3);
+s[so + 63] = ((d[dof + 3] >>> 18) & 3);
+s[so + 64] = ((d[dof + 3] >>> 20) & 3);
 s[so + 65] = ((d[dof + 3] >>> 22) & 3);
 s[so + 66] = ((d[dof + 3] >>> 24) & 3);
 s[so + 67] = ((d[dof + 3] >>> 26) & 3);
-s[so + 68] = 0;
-s[so + 69] = ((d[dof + 3] >>> 28) & 3);
-s[so + 70] = ((d[dof + 3] >>> 30) & 3);
-s[so + 71] = ((d[dof + 4] >>> 0) & 3);
-s[so + 72] = 0;
-s[so + 73] = ((d[dof + 4] >>> 2) & 3);
-s[so + 74] = ((d[dof + 4] >>> 4) & 3);
-s[so + 75] = ((d[dof + 4] >>> 6) & 3);
-s[so + 76] = ((d[dof + 4] >>> 8) & 3);
-s[so + 77] = ((d[dof + 4] >>> 10) & 3);
-s[so + 78] = ((d[dof + 4] >>> 12) & 3);
-s[so + 79] = ((d[dof + 4] >>> 14) & 3);
-s[so + 80] = ((d[dof + 4] >>> 16) & 3);
-s[so + 81] = ((d[dof + 4] >>> 18) & 3);
-s[so + 82] = ((d[dof + 4] >>> 20) & 3);
-s[so + 83] = ((d[dof + 4] >>> 22) & 3);
 }
 return { successors, invariants, properties, validEnd, pack, unpack };

@@ -39,291 +39,464 @@ const M = [
   "owners = %v is outside 0..2",
   "tlb[c]",
 ];
-function successors(s, so, out) {
-  let ob = out.buf, eb = out.actions, n = 0, o = 0, A = -1; const $src = s.subarray(so, so + 32);
+let A = -1;
+function $step0_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
   try {
-    // walker[0]: pc in slot 4
-    switch (s[so + 4]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
-        if (s[so + 5] === 0) {
-          A = 0;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          let ok = 0;
-          $atomicStart();
-          B0: {
-            if (!((($m.ld(ob, o, 0, 0) === 2) || ($m.ld(ob, o, 0, 0) === 3)))) break B0;
-            ob[o + 1] = $m.ld(ob, o, 0, 0);
-            ok = 1;
-          }
-          if (ok) { ob[o + 4] = 0; eb[n++] = 0; }
-        }
-        break;
+    // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
+    if (s[so + 5] === 0) {
+      A = 0;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      let ok = 0;
+      $atomicStart();
+      B0: {
+        if (!((($m.ld(ob, o, 0, 0) === 2) || ($m.ld(ob, o, 0, 0) === 3)))) break B0;
+        ob[o + 1] = $m.ld(ob, o, 0, 0);
+        ok = 1;
+      }
+      if (ok) { ob[o + 4] = 0; eb[n++] = 0; }
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// walker[0]: pc in slot 4
+function $step0(s, so, out, n, $src) {
+  switch (s[so + 4]) {
+    case 0: return $step0_0(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step1_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
+    if (s[so + 11] === 0) {
+      A = 1;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      let ok = 0;
+      $atomicStart();
+      B1: {
+        if (!((($m.ld(ob, o, 1, 0) === 2) || ($m.ld(ob, o, 1, 0) === 3)))) break B1;
+        ob[o + 2] = $m.ld(ob, o, 1, 0);
+        ok = 1;
+      }
+      if (ok) { ob[o + 10] = 0; eb[n++] = 1; }
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// walker[1]: pc in slot 10
+function $step1(s, so, out, n, $src) {
+  switch (s[so + 10]) {
+    case 0: return $step1_0(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step2_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
+    {
+      A = 2;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      ob[o + 17] = $m.ld(ob, o, 2, 0);
+      ob[o + 16] = 1; eb[n++] = 2;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_1(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
+    {
+      A = 3;
+      if ((s[so + 17] === 2)) {
+        A = 4;
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 32; ob.set($src, o);
+        ob[o + 16] = 2; eb[n++] = 4;
+      } else {
+        A = 5;
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 32; ob.set($src, o);
+        ob[o + 16] = 3; eb[n++] = 5;
       }
     }
-    // walker[1]: pc in slot 10
-    switch (s[so + 10]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:40  atomic { await pte == MapA || pte == MapB; tlb[c] = pte; } -> 0
-        if (s[so + 11] === 0) {
-          A = 1;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          let ok = 0;
-          $atomicStart();
-          B1: {
-            if (!((($m.ld(ob, o, 1, 0) === 2) || ($m.ld(ob, o, 1, 0) === 3)))) break B1;
-            ob[o + 2] = $m.ld(ob, o, 1, 0);
-            ok = 1;
-          }
-          if (ok) { ob[o + 10] = 0; eb[n++] = 1; }
-        }
-        break;
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
+    if (s[so + 19] === 0) {
+      A = 6;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      { // cmpxchg
+        const a = 0;
+        const old = ob[o + a];
+        const x0 = ob[o + 17], x1 = 1; if (old === +x0) { ob[o + a] = x1; }
+        ob[o + 18] = old;
+      }
+      ob[o + 16] = 4; eb[n++] = 6;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_4(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
+    {
+      A = 7;
+      if ((s[so + 18] === s[so + 17])) {
+        A = 8;
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 32; ob.set($src, o);
+        ob[o + 16] = 5; eb[n++] = 8;
+      } else {
+        A = 9;
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 32; ob.set($src, o);
+        ob[o + 16] = 3; eb[n++] = 9;
       }
     }
-    // fault[0]: pc in slot 16
-    switch (s[so + 16]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
-        {
-          A = 2;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          ob[o + 17] = $m.ld(ob, o, 2, 0);
-          ob[o + 16] = 1; eb[n++] = 2;
-        }
-        break;
-      }
-      case 1: {
-        // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
-        {
-          A = 3;
-          if ((s[so + 17] === 2)) {
-            A = 4;
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; ob.set($src, o);
-            ob[o + 16] = 2; eb[n++] = 4;
-          } else {
-            A = 5;
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; ob.set($src, o);
-            ob[o + 16] = 3; eb[n++] = 5;
-          }
-        }
-        break;
-      }
-      case 2: {
-        // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
-        if (s[so + 19] === 0) {
-          A = 6;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          { // cmpxchg
-            const a = 0;
-            const old = ob[o + a];
-            const x0 = ob[o + 17], x1 = 1; if (old === +x0) { ob[o + a] = x1; }
-            ob[o + 18] = old;
-          }
-          ob[o + 16] = 4; eb[n++] = 6;
-        }
-        break;
-      }
-      case 4: {
-        // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
-        {
-          A = 7;
-          if ((s[so + 18] === s[so + 17])) {
-            A = 8;
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; ob.set($src, o);
-            ob[o + 16] = 5; eb[n++] = 8;
-          } else {
-            A = 9;
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; ob.set($src, o);
-            ob[o + 16] = 3; eb[n++] = 9;
-          }
-        }
-        break;
-      }
-      case 5: {
-        // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
-        {
-          A = 10;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          { const $v = (ob[o + 3] + 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
-          ob[o + 16] = 6; eb[n++] = 10;
-        }
-        break;
-      }
-      case 6: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
-        {
-          A = 11;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          ob[o + 1] = 0;
-          ob[o + 16] = 7; eb[n++] = 11;
-        }
-        break;
-      }
-      case 7: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
-        {
-          A = 12;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          ob[o + 2] = 0;
-          ob[o + 16] = 8; eb[n++] = 12;
-        }
-        break;
-      }
-      case 8: {
-        // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
-        {
-          A = 13;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          { const $v = (ob[o + 3] - 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
-          ob[o + 16] = 9; eb[n++] = 13;
-        }
-        break;
-      }
-      case 9: {
-        // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
-        if (s[so + 19] < 2) {
-          A = 14;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          { const $v = 3; $m.push(ob, o, 2, 0, $v); }
-          ob[o + 16] = 3; eb[n++] = 14;
-        }
-        break;
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_5(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
+    {
+      A = 10;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      { const $v = (ob[o + 3] + 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
+      ob[o + 16] = 6; eb[n++] = 10;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_6(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
+    {
+      A = 11;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      ob[o + 1] = 0;
+      ob[o + 16] = 7; eb[n++] = 11;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_7(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
+    {
+      A = 12;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      ob[o + 2] = 0;
+      ob[o + 16] = 8; eb[n++] = 12;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_8(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
+    {
+      A = 13;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      { const $v = (ob[o + 3] - 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
+      ob[o + 16] = 9; eb[n++] = 13;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step2_9(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
+    if (s[so + 19] < 2) {
+      A = 14;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      { const $v = 3; $m.push(ob, o, 2, 0, $v); }
+      ob[o + 16] = 3; eb[n++] = 14;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// fault[0]: pc in slot 16
+function $step2(s, so, out, n, $src) {
+  switch (s[so + 16]) {
+    case 0: return $step2_0(s, so, out, n, $src);
+    case 1: return $step2_1(s, so, out, n, $src);
+    case 2: return $step2_2(s, so, out, n, $src);
+    case 4: return $step2_4(s, so, out, n, $src);
+    case 5: return $step2_5(s, so, out, n, $src);
+    case 6: return $step2_6(s, so, out, n, $src);
+    case 7: return $step2_7(s, so, out, n, $src);
+    case 8: return $step2_8(s, so, out, n, $src);
+    case 9: return $step2_9(s, so, out, n, $src);
+  }
+  return n;
+}
+function $step3_0(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
+    {
+      A = 15;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      ob[o + 25] = $m.ld(ob, o, 3, 0);
+      ob[o + 24] = 1; eb[n++] = 15;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_1(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
+    {
+      A = 16;
+      if ((s[so + 25] === 2)) {
+        A = 17;
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 32; ob.set($src, o);
+        ob[o + 24] = 2; eb[n++] = 17;
+      } else {
+        A = 18;
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 32; ob.set($src, o);
+        ob[o + 24] = 3; eb[n++] = 18;
       }
     }
-    // fault[1]: pc in slot 24
-    switch (s[so + 24]) {
-      case 0: {
-        // bbm-leaf-mini.mmu:47  old = READ_ONCE(pte); -> 1
-        {
-          A = 15;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          ob[o + 25] = $m.ld(ob, o, 3, 0);
-          ob[o + 24] = 1; eb[n++] = 15;
-        }
-        break;
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_2(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
+    if (s[so + 27] === 0) {
+      A = 19;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      { // cmpxchg
+        const a = 0;
+        const old = ob[o + a];
+        const x0 = ob[o + 25], x1 = 1; if (old === +x0) { ob[o + a] = x1; }
+        ob[o + 26] = old;
       }
-      case 1: {
-        // bbm-leaf-mini.mmu:48  if (old == MapA) -> 2 | 3
-        {
-          A = 16;
-          if ((s[so + 25] === 2)) {
-            A = 17;
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; ob.set($src, o);
-            ob[o + 24] = 2; eb[n++] = 17;
-          } else {
-            A = 18;
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; ob.set($src, o);
-            ob[o + 24] = 3; eb[n++] = 18;
-          }
-        }
-        break;
-      }
-      case 2: {
-        // bbm-leaf-mini.mmu:50  seen = cmpxchg(pte, old, Locked); -> 4
-        if (s[so + 27] === 0) {
-          A = 19;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          { // cmpxchg
-            const a = 0;
-            const old = ob[o + a];
-            const x0 = ob[o + 25], x1 = 1; if (old === +x0) { ob[o + a] = x1; }
-            ob[o + 26] = old;
-          }
-          ob[o + 24] = 4; eb[n++] = 19;
-        }
-        break;
-      }
-      case 4: {
-        // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
-        {
-          A = 20;
-          if ((s[so + 26] === s[so + 25])) {
-            A = 21;
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; ob.set($src, o);
-            ob[o + 24] = 5; eb[n++] = 21;
-          } else {
-            A = 22;
-            if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-            o = n * 32; ob.set($src, o);
-            ob[o + 24] = 3; eb[n++] = 22;
-          }
-        }
-        break;
-      }
-      case 5: {
-        // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
-        {
-          A = 23;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          { const $v = (ob[o + 3] + 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
-          ob[o + 24] = 6; eb[n++] = 23;
-        }
-        break;
-      }
-      case 6: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
-        {
-          A = 24;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          ob[o + 1] = 0;
-          ob[o + 24] = 7; eb[n++] = 24;
-        }
-        break;
-      }
-      case 7: {
-        // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
-        {
-          A = 25;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          ob[o + 2] = 0;
-          ob[o + 24] = 8; eb[n++] = 25;
-        }
-        break;
-      }
-      case 8: {
-        // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
-        {
-          A = 26;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          { const $v = (ob[o + 3] - 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
-          ob[o + 24] = 9; eb[n++] = 26;
-        }
-        break;
-      }
-      case 9: {
-        // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
-        if (s[so + 27] < 2) {
-          A = 27;
-          if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
-          o = n * 32; ob.set($src, o);
-          { const $v = 3; $m.push(ob, o, 3, 0, $v); }
-          ob[o + 24] = 3; eb[n++] = 27;
-        }
-        break;
+      ob[o + 24] = 4; eb[n++] = 19;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_4(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:55  if (seen == old) -> 5 | 3
+    {
+      A = 20;
+      if ((s[so + 26] === s[so + 25])) {
+        A = 21;
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 32; ob.set($src, o);
+        ob[o + 24] = 5; eb[n++] = 21;
+      } else {
+        A = 22;
+        if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+        o = n * 32; ob.set($src, o);
+        ob[o + 24] = 3; eb[n++] = 22;
       }
     }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_5(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:56  owners = owners + 1; -> 6
+    {
+      A = 23;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      { const $v = (ob[o + 3] + 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
+      ob[o + 24] = 6; eb[n++] = 23;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_6(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 7
+    {
+      A = 24;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      ob[o + 1] = 0;
+      ob[o + 24] = 7; eb[n++] = 24;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_7(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:57  tlb[d] = Invalid; -> 8
+    {
+      A = 25;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      ob[o + 2] = 0;
+      ob[o + 24] = 8; eb[n++] = 25;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_8(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:58  owners = owners - 1; -> 9
+    {
+      A = 26;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      { const $v = (ob[o + 3] - 1); ob[o + 3] = $st($v, 0, 2, M[0]); }
+      ob[o + 24] = 9; eb[n++] = 26;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+function $step3_9(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
+    // bbm-leaf-mini.mmu:59  pte = MapB; -> 3
+    if (s[so + 27] < 2) {
+      A = 27;
+      if (n === out.capacity) { out.grow(); ob = out.buf; eb = out.actions; }
+      o = n * 32; ob.set($src, o);
+      { const $v = 3; $m.push(ob, o, 3, 0, $v); }
+      ob[o + 24] = 3; eb[n++] = 27;
+    }
+  } catch (x) {
+    out.count = n; out.failedAction = A;
+    if (x !== $V) throw x;
+    return -1;
+  }
+  return n;
+}
+// fault[1]: pc in slot 24
+function $step3(s, so, out, n, $src) {
+  switch (s[so + 24]) {
+    case 0: return $step3_0(s, so, out, n, $src);
+    case 1: return $step3_1(s, so, out, n, $src);
+    case 2: return $step3_2(s, so, out, n, $src);
+    case 4: return $step3_4(s, so, out, n, $src);
+    case 5: return $step3_5(s, so, out, n, $src);
+    case 6: return $step3_6(s, so, out, n, $src);
+    case 7: return $step3_7(s, so, out, n, $src);
+    case 8: return $step3_8(s, so, out, n, $src);
+    case 9: return $step3_9(s, so, out, n, $src);
+  }
+  return n;
+}
+function $memory(s, so, out, n, $src) {
+  let ob = out.buf, eb = out.actions, o = 0;
+  try {
     // drain walker[0]: its oldest buffered store reaches memory
     if (s[so + 5] > 0) {
       A = 28;
@@ -361,6 +534,17 @@ function successors(s, so, out) {
     if (x !== $V) throw x;
     return -1;
   }
+  return n;
+}
+function successors(s, so, out) {
+  const $src = s.subarray(so, so + 32);
+  let n = 0;
+  A = -1;
+  n = $step0(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step1(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step2(s, so, out, n, $src); if (n < 0) return -1;
+  n = $step3(s, so, out, n, $src); if (n < 0) return -1;
+  n = $memory(s, so, out, n, $src); if (n < 0) return -1;
   out.count = n;
   return n;
 }
