@@ -36,7 +36,8 @@ export interface ExploreOptions extends LimitOptions {
   /** Keep the fingerprints in a SharedArrayBuffer from the start, so the workers take them over as they are. */
   readonly sharedTable?: boolean;
   /** Called once, at a level boundary past this many states and this much time (to start threads). */
-  readonly warmUpAt?: { states?: number; ms?: number };
+  /** `growing`: only at a level at least as large as the one before it (the search is not near its end). */
+  readonly warmUpAt?: { states?: number; ms?: number; growing?: boolean };
   readonly onWarmUp?: () => void;
 }
 
@@ -240,6 +241,7 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       if (nextCount > 0) maxDepth = depth + 1;
       return result('incomplete', null, stop);
     }
+    const expanded = curCount;
     levelStart += curCount;
     [cur, next] = [next, cur];
     curCount = nextCount;
@@ -248,8 +250,8 @@ export async function explore(system: TransitionSystem, kernel: Kernel, opts: Ex
       depth++;
       maxDepth = depth;
     }
-    const past = (at?: { states?: number; ms?: number; ready?: () => boolean }) =>
-      at !== undefined && states >= (at.states ?? 0) && Date.now() - start >= (at.ms ?? 0) && (at.ready?.() ?? true);
+    const past = (at?: { states?: number; ms?: number; growing?: boolean; ready?: () => boolean }) =>
+      at !== undefined && states >= (at.states ?? 0) && Date.now() - start >= (at.ms ?? 0) && (!at.growing || curCount >= expanded) && (at.ready?.() ?? true);
     if (options.onWarmUp && past(options.warmUpAt)) {
       options.onWarmUp();
       options = { ...options, onWarmUp: undefined };

@@ -142,7 +142,9 @@ export async function exploreParallel(system: TransitionSystem, options: Paralle
     // for a tiny first table, to exercise its growth); a one-thread search is as fast on it.
     sharedTable: options.initialTableLog2 === undefined,
     handOffAt: budget !== undefined ? { states: budget } : { ...(from ?? { ms: EXPLICIT_WARM_UP_MS }), ready: () => ready },
-    warmUpAt: budget !== undefined ? { states: budget } : (from ?? { ms: EXPLICIT_WARM_UP_MS }),
+    // The default starts threads only while the levels still grow: past the widest level the
+    // search may be about to end, and threads started then would cost more than they bring.
+    warmUpAt: budget !== undefined ? { states: budget } : from ? { ...from, growing: true } : { ms: EXPLICIT_WARM_UP_MS },
     onWarmUp: () => {
       // A thread that cannot start also ends the wait: the coordinator then reports the failure (exit 70).
       const entry = poolFor(options.workers);
