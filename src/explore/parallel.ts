@@ -119,6 +119,11 @@ export async function closePools(): Promise<void> {
     all.map(async ({ pool, ready, failed }) => {
       // A pool whose thread failed has nothing left to wait for (and nothing keeps the event loop alive).
       await Promise.race([ready, failed.catch(() => {}), new Promise((r) => setTimeout(r, 60_000).unref())]);
+      // The ready message is posted while the entry module evaluates; piscina loads it with a
+      // synchronous require of an ES module, which still builds the module's facade after that,
+      // and terminating the thread inside that step aborts the process (1 run in 50 stopped
+      // 0.1-0.5 s in). A short pause lets the loading finish first.
+      await new Promise((r) => setTimeout(r, 50));
       await pool.destroy();
     }),
   );
