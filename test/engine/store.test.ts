@@ -31,9 +31,9 @@ const full = (t: FingerprintTable) => {
 };
 
 describe('the seen-set table grows in place', () => {
+  // Every table is a growable SharedArrayBuffer whatever `shared` says (it only chooses the
+  // fallback buffer); both calls are kept so that a fallback change is covered.
   for (const shared of [true, false])
-    // Every table is a growable SharedArrayBuffer whatever `shared` says (it only chooses the
-    // fallback buffer); both calls are kept so that a fallback change is covered.
     it(`keeps every fingerprint and adds none (newTable shared=${shared}, 300 random tables)`, () => {
       for (let seed = 1; seed <= 300; seed++) {
         const next = random(seed);
