@@ -62,7 +62,7 @@ describe('trace dumps and mmucheck trace', () => {
     expect(unpack(readFileSync(join(dir, 't.mp')))).toEqual(doc);
     for (const f of ['t.json', 't.mp']) {
       const back = run(['trace', join(dir, f), '--format', 'json', '--model', BBM]); // a trace names its model's file; it is not opened (issue 16)
-      expect(back.code).toBe(0);
+      expect({ f, code: back.code, stderr: back.stderr }).toEqual({ f, code: 0, stderr: '' });
       const again = JSON.parse(back.stdout);
       expect(again.steps).toEqual(doc.steps);
       expect(again.initial).toEqual(doc.initial);
